@@ -1,0 +1,254 @@
+/**
+ * The one definition of Stratus's resources: tables, queues, buckets, functions and WebSocket routes.
+ *
+ * The CDK stacks (lib/) and the local runtime (local/) both build what they provision from these
+ * objects, so a table's keys or a queue's redrive policy cannot drift between AWS and `npm start`.
+ * Plain data only: no AWS SDK or CDK import may appear here.
+ */
+
+export type FunctionId =
+  | 'httpApi'
+  | 'wsAuthorizer'
+  | 'websocket'
+  | 'workflowWorker'
+  | 'taskWorker'
+  | 'eventIndexer'
+  | 'sweeper';
+
+export interface IndexDefinition {
+  name: string;
+  partitionKey: string;
+  sortKey: string;
+}
+
+export interface TableDefinition {
+  /** Short id: used in physical names (`stratus-<stage>-<id>`) and in construct ids. */
+  id: string;
+  /** Environment variable through which handlers receive the physical table name. */
+  envVar: string;
+  partitionKey: string;
+  sortKey?: string;
+  /** Global secondary indexes; every key attribute is a string. */
+  indexes: IndexDefinition[];
+  /** Epoch-seconds attribute that DynamoDB's TTL deletes on. */
+  ttlAttribute?: string;
+}
+
+export interface QueueDefinition {
+  id: string;
+  /** Environment variable through which producers receive the queue URL. */
+  envVar: string;
+  /** The function that consumes the queue (a Lambda event source in AWS, a poller locally). */
+  consumer: FunctionId;
+  /** Must be at least 6x the consumer's timeout (AWS guidance for SQS event sources). */
+  visibilityTimeoutSeconds: number;
+  /** Receives before a message is moved to the queue's dead-letter queue. */
+  maxReceiveCount: number;
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  /** How long undelivered messages are kept (the DLQ keeps them 14 days). */
+  retentionSeconds: number;
+}
+
+export interface BucketDefinition {
+  id: string;
+  envVar: string;
+  /** Days after which noncurrent object versions and unfinished multipart uploads are removed. */
+  noncurrentVersionExpirationDays: number;
+  abortIncompleteMultipartUploadDays: number;
+}
+
+export interface FunctionDefinition {
+  id: FunctionId;
+  /** Entry file relative to the project root; it exports `handler`. */
+  entry: string;
+  description: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  /** EventBridge schedule (AWS) / timer (local), for scheduled functions. */
+  scheduleMinutes?: number;
+}
+
+export const TABLES = {
+  /**
+   * The model store: tenants, users, tokens, blueprints, deployments, nodes, node instances,
+   * executions, secrets, plugins, agents. Single-table design; docs/data-model.md has the access
+   * patterns behind every key and index.
+   */
+  model: {
+    id: 'model',
+    envVar: 'STRATUS_MODEL_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+      { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    ],
+    ttlAttribute: 'expiresAt',
+  },
+  /** The persisted operation graphs of executions (hot write path, kept apart from the model). */
+  operations: {
+    id: 'operations',
+    envVar: 'STRATUS_OPERATIONS_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    ttlAttribute: 'expiresAt',
+  },
+  /** Live WebSocket connections (agents and subscribed clients); TTL cleans up lost ones. */
+  connections: {
+    id: 'connections',
+    envVar: 'STRATUS_CONNECTIONS_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    ttlAttribute: 'expiresAt',
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export const FUNCTIONS = {
+  httpApi: {
+    id: 'httpApi',
+    entry: 'lambdas/http-api.ts',
+    description: 'REST API v3.1 (API Gateway HTTP API, payload v2)',
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+  },
+  wsAuthorizer: {
+    id: 'wsAuthorizer',
+    entry: 'lambdas/ws-authorizer.ts',
+    description: 'Authorizes WebSocket $connect (agent credential or user token)',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+  },
+  websocket: {
+    id: 'websocket',
+    entry: 'lambdas/websocket.ts',
+    description: 'WebSocket routes: $connect, $disconnect, $default and the agent/client routes',
+    memoryMb: 512,
+    timeoutSeconds: 29,
+  },
+  workflowWorker: {
+    id: 'workflowWorker',
+    entry: 'lambdas/workflow-worker.ts',
+    description: 'Builds and advances execution graphs (workflow queue)',
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+  },
+  taskWorker: {
+    id: 'taskWorker',
+    entry: 'lambdas/task-worker.ts',
+    description: 'Runs central operations (tasks queue)',
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+  },
+  eventIndexer: {
+    id: 'eventIndexer',
+    entry: 'lambdas/event-indexer.ts',
+    description: 'Indexes events and logs in bulk and pushes them to subscribers (events queue)',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+  },
+  sweeper: {
+    id: 'sweeper',
+    entry: 'lambdas/sweeper.ts',
+    description: 'Recovers lost operations, starts queued and scheduled executions',
+    memoryMb: 512,
+    timeoutSeconds: 120,
+    scheduleMinutes: 1,
+  },
+} as const satisfies Record<FunctionId, FunctionDefinition>;
+
+export const QUEUES = {
+  workflow: {
+    id: 'workflow',
+    envVar: 'STRATUS_WORKFLOW_QUEUE_URL',
+    consumer: 'workflowWorker',
+    visibilityTimeoutSeconds: 6 * FUNCTIONS.workflowWorker.timeoutSeconds,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    retentionSeconds: 4 * 24 * 3600,
+  },
+  tasks: {
+    id: 'tasks',
+    envVar: 'STRATUS_TASKS_QUEUE_URL',
+    consumer: 'taskWorker',
+    visibilityTimeoutSeconds: 6 * FUNCTIONS.taskWorker.timeoutSeconds,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    retentionSeconds: 4 * 24 * 3600,
+  },
+  events: {
+    id: 'events',
+    envVar: 'STRATUS_EVENTS_QUEUE_URL',
+    consumer: 'eventIndexer',
+    visibilityTimeoutSeconds: 6 * FUNCTIONS.eventIndexer.timeoutSeconds,
+    maxReceiveCount: 5,
+    batchSize: 100,
+    maxBatchingWindowSeconds: 1,
+    retentionSeconds: 4 * 24 * 3600,
+  },
+} as const satisfies Record<string, QueueDefinition>;
+
+/** Dead-letter queues keep failed messages for SQS's maximum retention. */
+export const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
+
+export const BUCKETS = {
+  /** Blueprint archives, extracted blueprint resources, plugin packages, large plans. */
+  resources: {
+    id: 'resources',
+    envVar: 'STRATUS_RESOURCES_BUCKET',
+    noncurrentVersionExpirationDays: 30,
+    abortIncompleteMultipartUploadDays: 1,
+  },
+  /** Single-file agent bundles and install scripts fetched by hosts. */
+  agentPackages: {
+    id: 'agent-packages',
+    envVar: 'STRATUS_AGENT_PACKAGES_BUCKET',
+    noncurrentVersionExpirationDays: 7,
+    abortIncompleteMultipartUploadDays: 1,
+  },
+} as const satisfies Record<string, BucketDefinition>;
+
+/**
+ * WebSocket route keys. API Gateway selects the route by `$request.body.action`; the local
+ * gateway does the same. Every route goes to the `websocket` function.
+ */
+export const WEBSOCKET_ROUTE_SELECTION = '$request.body.action';
+export const WEBSOCKET_ROUTES = [
+  '$connect',
+  '$disconnect',
+  '$default',
+  // agent → manager
+  'hello',
+  'heartbeat',
+  'result',
+  'progress',
+  'logs',
+  'ctx',
+  // client → manager
+  'subscribe',
+  'unsubscribe',
+] as const;
+
+/** Other configuration handed to functions through the environment. */
+export const ENV = {
+  stage: 'STRATUS_STAGE',
+  wsManagementUrl: 'STRATUS_WS_MANAGEMENT_URL',
+  wsUrl: 'STRATUS_WS_URL',
+  restUrl: 'STRATUS_REST_URL',
+  openSearchEndpoint: 'STRATUS_OPENSEARCH_ENDPOINT',
+  secretsKeyId: 'STRATUS_SECRETS_KEY_ID',
+  adminSecretArn: 'STRATUS_ADMIN_SECRET_ARN',
+} as const;
+
+/** Physical name of a table or queue: `stratus-<stage>-<id>`. */
+export function physicalName(stage: string, id: string): string {
+  return `stratus-${stage}-${id}`;
+}
+
+export function deadLetterName(stage: string, id: string): string {
+  return `${physicalName(stage, id)}-dlq`;
+}
