@@ -58,8 +58,32 @@ export interface BucketDefinition {
   abortIncompleteMultipartUploadDays: number;
 }
 
+export type TableId = 'model' | 'operations' | 'connections';
+export type QueueId = 'workflow' | 'tasks' | 'events';
+export type BucketId = 'resources' | 'agentPackages';
+export type Access = 'read' | 'readWrite';
+
+/**
+ * What a function may touch. The CDK grants exactly this (least privilege) and sets the matching
+ * environment variables; nothing else is reachable from the function.
+ */
+export interface FunctionAccess {
+  tables?: Partial<Record<TableId, Access>>;
+  /** Queues the function sends to (consuming its own queue is granted by the event source). */
+  sendsTo?: QueueId[];
+  buckets?: Partial<Record<BucketId, Access>>;
+  /** Post to / get / delete WebSocket connections through the @connections management API. */
+  manageConnections?: boolean;
+  openSearch?: Access;
+  /** Encrypt/decrypt secrets with the KMS key (`decrypt` for readers only). */
+  secretsKey?: 'decrypt' | 'encryptDecrypt';
+  /** Read the initial admin password secret. */
+  adminSecret?: boolean;
+}
+
 export interface FunctionDefinition {
   id: FunctionId;
+  access: FunctionAccess;
   /** Entry file relative to the project root; it exports `handler`. */
   entry: string;
   description: string;
@@ -104,11 +128,19 @@ export const TABLES = {
     indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
     ttlAttribute: 'expiresAt',
   },
-} as const satisfies Record<string, TableDefinition>;
+} as const satisfies Record<TableId, TableDefinition>;
 
 export const FUNCTIONS = {
   httpApi: {
     id: 'httpApi',
+    access: {
+      tables: { model: 'readWrite', operations: 'read', connections: 'read' },
+      sendsTo: ['workflow', 'events'],
+      buckets: { resources: 'readWrite', agentPackages: 'read' },
+      openSearch: 'readWrite',
+      secretsKey: 'encryptDecrypt',
+      adminSecret: true,
+    },
     entry: 'lambdas/http-api.ts',
     description: 'REST API v3.1 (API Gateway HTTP API, payload v2)',
     memoryMb: 1024,
@@ -116,6 +148,7 @@ export const FUNCTIONS = {
   },
   wsAuthorizer: {
     id: 'wsAuthorizer',
+    access: { tables: { model: 'read' } },
     entry: 'lambdas/ws-authorizer.ts',
     description: 'Authorizes WebSocket $connect (agent credential or user token)',
     memoryMb: 256,
@@ -123,6 +156,13 @@ export const FUNCTIONS = {
   },
   websocket: {
     id: 'websocket',
+    access: {
+      tables: { model: 'readWrite', operations: 'readWrite', connections: 'readWrite' },
+      sendsTo: ['workflow', 'events'],
+      buckets: { resources: 'read' },
+      manageConnections: true,
+      secretsKey: 'decrypt',
+    },
     entry: 'lambdas/websocket.ts',
     description: 'WebSocket routes: $connect, $disconnect, $default and the agent/client routes',
     memoryMb: 512,
@@ -130,6 +170,12 @@ export const FUNCTIONS = {
   },
   workflowWorker: {
     id: 'workflowWorker',
+    access: {
+      tables: { model: 'readWrite', operations: 'readWrite', connections: 'read' },
+      sendsTo: ['workflow', 'tasks', 'events'],
+      buckets: { resources: 'read' },
+      manageConnections: true,
+    },
     entry: 'lambdas/workflow-worker.ts',
     description: 'Builds and advances execution graphs (workflow queue)',
     memoryMb: 1024,
@@ -137,6 +183,12 @@ export const FUNCTIONS = {
   },
   taskWorker: {
     id: 'taskWorker',
+    access: {
+      tables: { model: 'readWrite', operations: 'readWrite' },
+      sendsTo: ['workflow', 'events'],
+      buckets: { resources: 'read' },
+      secretsKey: 'decrypt',
+    },
     entry: 'lambdas/task-worker.ts',
     description: 'Runs central operations (tasks queue)',
     memoryMb: 1024,
@@ -144,6 +196,7 @@ export const FUNCTIONS = {
   },
   eventIndexer: {
     id: 'eventIndexer',
+    access: { tables: { connections: 'readWrite' }, manageConnections: true, openSearch: 'readWrite' },
     entry: 'lambdas/event-indexer.ts',
     description: 'Indexes events and logs in bulk and pushes them to subscribers (events queue)',
     memoryMb: 512,
@@ -151,6 +204,11 @@ export const FUNCTIONS = {
   },
   sweeper: {
     id: 'sweeper',
+    access: {
+      tables: { model: 'readWrite', operations: 'readWrite', connections: 'readWrite' },
+      sendsTo: ['workflow', 'tasks', 'events'],
+      manageConnections: true,
+    },
     entry: 'lambdas/sweeper.ts',
     description: 'Recovers lost operations, starts queued and scheduled executions',
     memoryMb: 512,
@@ -190,7 +248,7 @@ export const QUEUES = {
     maxBatchingWindowSeconds: 1,
     retentionSeconds: 4 * 24 * 3600,
   },
-} as const satisfies Record<string, QueueDefinition>;
+} as const satisfies Record<QueueId, QueueDefinition>;
 
 /** Dead-letter queues keep failed messages for SQS's maximum retention. */
 export const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
@@ -210,7 +268,7 @@ export const BUCKETS = {
     noncurrentVersionExpirationDays: 7,
     abortIncompleteMultipartUploadDays: 1,
   },
-} as const satisfies Record<string, BucketDefinition>;
+} as const satisfies Record<BucketId, BucketDefinition>;
 
 /**
  * WebSocket route keys. API Gateway selects the route by `$request.body.action`; the local
