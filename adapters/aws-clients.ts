@@ -1,0 +1,58 @@
+/**
+ * AWS SDK clients built from explicit settings, created on first use and shared by the adapters of
+ * one handler. `instrument` lets the Lambda wrapper hand each client to the X-Ray tracer.
+ */
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AwsSettings } from './aws-settings';
+
+export type Instrument = <T>(client: T) => T;
+
+export class AwsClients {
+  private dynamoDb?: DynamoDBDocumentClient;
+  private sqsClient?: SQSClient;
+  private s3Client?: S3Client;
+  private managementClient?: ApiGatewayManagementApiClient;
+
+  constructor(
+    private readonly settings: AwsSettings,
+    private readonly instrument: Instrument = (client) => client,
+  ) {}
+
+  private base(endpoint: string | undefined) {
+    return { region: this.settings.region, credentials: this.settings.credentials, ...(endpoint ? { endpoint } : {}) };
+  }
+
+  get documents(): DynamoDBDocumentClient {
+    if (!this.dynamoDb) {
+      const raw = this.instrument(new DynamoDBClient(this.base(this.settings.endpoints?.dynamodb)));
+      this.dynamoDb = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+    }
+    return this.dynamoDb;
+  }
+
+  get sqs(): SQSClient {
+    this.sqsClient ??= this.instrument(new SQSClient(this.base(this.settings.endpoints?.sqs)));
+    return this.sqsClient;
+  }
+
+  get s3(): S3Client {
+    // Emulators serve buckets by path; virtual-hosted names would not resolve locally.
+    const endpoint = this.settings.endpoints?.s3;
+    this.s3Client ??= this.instrument(new S3Client({ ...this.base(endpoint), forcePathStyle: endpoint !== undefined }));
+    return this.s3Client;
+  }
+
+  /** The @connections management API at `endpoint` (the WebSocket stage's https URL in AWS). */
+  management(endpoint: string): ApiGatewayManagementApiClient {
+    this.managementClient ??= this.instrument(new ApiGatewayManagementApiClient(this.base(endpoint)));
+    return this.managementClient;
+  }
+
+  destroy(): void {
+    for (const client of [this.dynamoDb, this.sqsClient, this.s3Client, this.managementClient]) client?.destroy();
+  }
+}

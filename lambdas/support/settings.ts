@@ -1,0 +1,37 @@
+/**
+ * Everything a handler factory needs, given explicitly: the resource configuration, how to reach
+ * AWS, and whether it runs in Lambda or locally. The exported `handler` of each entry file reads it
+ * from process.env once, on first invocation; the local runtime and tests pass it directly.
+ */
+import { awsSettingsFromEnv } from '../../adapters/aws-settings';
+import type { AwsSettings } from '../../adapters/aws-settings';
+import { configFromEnv } from '../../src/config/runtime-config';
+import type { Env, StratusConfig } from '../../src/config/runtime-config';
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+
+export interface HandlerSettings {
+  config: StratusConfig;
+  aws: AwsSettings;
+  /** Local runtime or test: no X-Ray, no EMF metrics on stdout. */
+  local: boolean;
+  logLevel: LogLevel;
+}
+
+const LEVELS: LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'];
+
+export function parseLogLevel(value: string | undefined, fallback: LogLevel): LogLevel {
+  const upper = value?.toUpperCase();
+  return LEVELS.find((level) => level === upper) ?? fallback;
+}
+
+export function settingsFromEnv(env: Env): HandlerSettings {
+  // Lambda always sets AWS_LAMBDA_FUNCTION_NAME; anywhere else we are local.
+  const local = !env.AWS_LAMBDA_FUNCTION_NAME;
+  return {
+    config: configFromEnv(env),
+    aws: awsSettingsFromEnv(env),
+    local,
+    logLevel: parseLogLevel(env.STRATUS_LOG_LEVEL ?? env.POWERTOOLS_LOG_LEVEL, local ? 'WARN' : 'INFO'),
+  };
+}
