@@ -5,7 +5,7 @@
 export interface ApiRequest {
   /** Upper-case method, e.g. `GET`. */
   method: string;
-  /** Decoded path without the query string, e.g. `/api/v3.1/blueprints/demo`. */
+  /** Path without the query string, percent-decoded as API Gateway delivers it. */
   path: string;
   /** Query parameters; a repeated key keeps every value in order. */
   query: Record<string, string[]>;

@@ -1,8 +1,8 @@
 /**
  * A route table: `{method, pattern, handler}` rows where a pattern is a path whose `{name}`
  * segments capture one path segment each. A path that matches no pattern is 404; a path that
- * matches but not with this method is 405 with an `Allow` header. `request.path` is the raw
- * (percent-encoded) path; captured segments are decoded. Resources register their rows;
+ * matches but not with this method is 405 with an `Allow` header. `request.path` arrives already
+ * percent-decoded (API Gateway HTTP APIs decode rawPath), so segments are used as they are. Resources register their rows;
  * the router knows nothing about them.
  */
 import { ApiError, methodNotAllowed, notFound, toErrorResponse } from './errors';
@@ -26,14 +26,6 @@ function splitPath(path: string): string[] {
   return trimmed.split('/');
 }
 
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new ApiError(400, 'bad_parameters_error', `Malformed percent-encoding in path segment: ${segment}`);
-  }
-}
-
 function matchSegments(patternSegments: string[], pathSegments: string[]): Record<string, string> | undefined {
   if (patternSegments.length !== pathSegments.length) return undefined;
   const params: Record<string, string> = {};
@@ -42,7 +34,7 @@ function matchSegments(patternSegments: string[], pathSegments: string[]): Recor
     const actual = pathSegments[i];
     if (pattern.startsWith('{') && pattern.endsWith('}')) {
       if (actual === '') return undefined;
-      params[pattern.slice(1, -1)] = decodeSegment(actual);
+      params[pattern.slice(1, -1)] = actual;
     } else if (pattern !== actual) {
       return undefined;
     }

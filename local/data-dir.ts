@@ -1,0 +1,39 @@
+/**
+ * The persistent data folder (`.stratus/` by default) and its lock: two runtimes sharing one
+ * folder would share DynamoDB Local's database file, so the second is refused with a clear message.
+ */
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export const LOCK_FILE = 'runtime.pid';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const file = path.join(dataDir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(file, `${process.pid}\n`, { flag: 'wx' });
+      return async () => {
+        await rm(file, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+      if (holder && holder !== process.pid && alive(holder)) {
+        throw new Error(`Another Stratus runtime (pid ${holder}) is using ${dataDir}. Stop it first, or use --in-memory or STRATUS_DATA_DIR.`);
+      }
+      // A lock left by a runtime that died: take it over.
+      await rm(file, { force: true });
+    }
+  }
+  throw new Error(`Could not lock ${dataDir}`);
+}
