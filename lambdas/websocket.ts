@@ -25,8 +25,8 @@ export type WebSocketHandler = LambdaHandler<WebSocketEvent, APIGatewayProxyResu
 
 function principalOf(event: WebSocketEvent): Principal | undefined {
   const context = event.requestContext.authorizer;
-  const id = context?.principalId;
-  const kind = context?.principalKind;
+  const id = context?.subjectId;
+  const kind = context?.subjectKind;
   if (typeof id !== 'string' || (kind !== 'user' && kind !== 'agent')) return undefined;
   const tenant = typeof context?.tenant === 'string' ? context.tenant : undefined;
   return { id, kind, ...(tenant ? { tenant } : {}) };

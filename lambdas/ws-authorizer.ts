@@ -48,8 +48,9 @@ export function createWsAuthorizerHandler(settings: HandlerSettings, authenticat
         Version: '2012-10-17',
         Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
       },
-      // Authorizer context values must be strings, numbers or booleans.
-      context: { principalId: principal.id, principalKind: principal.kind, ...(principal.tenant ? { tenant: principal.tenant } : {}) },
+      // Context values must be strings, numbers or booleans. API Gateway adds the policy's
+      // principalId to the context itself, so the principal's own id travels as subjectId.
+      context: { subjectId: principal.id, subjectKind: principal.kind, ...(principal.tenant ? { tenant: principal.tenant } : {}) },
     };
   });
 }

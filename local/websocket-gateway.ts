@@ -234,9 +234,9 @@ export class WebSocketGateway {
       case 'GET':
         if (!connection) return gone();
         return sendJson(res, 200, {
-          ConnectedAt: new Date(connection.info.connectedAt).toISOString(),
-          Identity: { SourceIp: connection.info.sourceIp, UserAgent: connection.info.userAgent ?? '' },
-          LastActiveAt: new Date(connection.lastActiveAt).toISOString(),
+          connectedAt: new Date(connection.info.connectedAt).toISOString(),
+          identity: { sourceIp: connection.info.sourceIp, userAgent: connection.info.userAgent ?? '' },
+          lastActiveAt: new Date(connection.lastActiveAt).toISOString(),
         });
       case 'DELETE':
         if (!connection) return gone();
