@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { App } from 'aws-cdk-lib';
+import type { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { createStratusApp } from '../../../lib/app';
@@ -91,7 +91,7 @@ export function referencedIds(value: unknown, into = new Set<string>()): Set<str
 }
 
 /** The logical id of an L2 construct's main resource. */
-export function logicalIdOf(stack: StratusStack, construct: { node: { defaultChild?: unknown } }): string {
+export function logicalIdOf(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
   const child = construct.node.defaultChild as { logicalId: string } | undefined;
   if (!child) throw new Error('construct has no default child');
   return stack.resolve(child.logicalId);
