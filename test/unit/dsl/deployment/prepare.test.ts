@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DslError } from '../../../../src/dsl/errors';
+import type { DslError } from '../../../../src/dsl/errors';
 import type { Dict, Plan } from '../../../../src/dsl/plan';
 import { prepareDeploymentPlan, resolveDeploymentInputs } from '../../../../src/dsl/deployment';
 import { connectedTo, containedIn, node, op, plan, scalingGroup, seededRandom } from '../instances/plan-builder';
