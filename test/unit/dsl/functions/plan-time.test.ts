@@ -125,7 +125,7 @@ describe('plan-time evaluation keeps runtime functions', () => {
     expect(await evaluate({ get_sys: ['deployment', 'id'] })).toEqual({ get_sys: ['deployment', 'id'] });
   });
   it('keeps a concat whose parts are still functions, substituting what it could evaluate', async () => {
-    const value = { concat: ['http://', { get_attribute: ['db', 'ip'] }, ':', { get_input: 'port' }] };
+    const value: Value = { concat: ['http://', { get_attribute: ['db', 'ip'] }, ':', { get_input: 'port' }] };
     expect(await evaluate(value)).toEqual({ concat: ['http://', { get_attribute: ['db', 'ip'] }, ':', 8080] });
   });
   it('never mutates the value it evaluates and shares unchanged parts', async () => {
