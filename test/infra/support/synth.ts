@@ -25,10 +25,14 @@ export interface SynthOptions {
   context?: Record<string, unknown>;
   /** Bundle the functions with esbuild (slow). @default false */
   bundle?: boolean;
-  /** Run cdk-nag and CDK's built-in CloudFormation validation (slow). @default false */
-  validate?: boolean;
-  /** Called with the assembly directory before it is removed. */
-  inspect?: (outdir: string, assembly: CloudAssembly) => void;
+  /** Run the cdk-nag packs. @default false */
+  nag?: boolean;
+  /** Run CDK's built-in CloudFormation template validation (slowest of all). @default false */
+  cfnValidation?: boolean;
+  /** Called with the built stack, before synthesis (to add or break something). */
+  beforeSynth?: (stack: StratusStack) => void;
+  /** Called with the assembly directory (before it is removed), the assembly and the stack. */
+  inspect?: (outdir: string, assembly: CloudAssembly, stack: StratusStack) => void;
 }
 
 export interface Synthesized {
@@ -51,11 +55,10 @@ export function withTempDir<T>(fn: (dir: string) => T): T {
   }
 }
 
-export function synthApp(app: App, outdir: string, options: Pick<SynthOptions, 'inspect'> = {}): { assembly: CloudAssembly; report?: Json } {
+export function synthApp(app: App, outdir: string): { assembly: CloudAssembly; report?: Json } {
   const assembly = app.synth();
   const reportPath = path.join(outdir, 'validation-report.json');
   const report = fs.existsSync(reportPath) ? JSON.parse(fs.readFileSync(reportPath, 'utf8')) : undefined;
-  options.inspect?.(outdir, assembly);
   return { assembly, report };
 }
 
@@ -63,13 +66,19 @@ export function synthStratus(options: SynthOptions = {}): Synthesized {
   return withTempDir((outdir) => {
     const context = { ...cdkJsonContext(), ...options.context };
     if (!options.bundle) context['aws:cdk:bundling-stacks'] = [];
+    // Record where each asset is staged (the CLI sets this too).
+    else context['aws:cdk:enable-asset-metadata'] = true;
     const { app, stack } = createStratusApp({
       outdir,
       context,
-      nagChecks: options.validate ?? false,
-      builtinCloudFormationValidation: options.validate ?? false,
+      // Environment-agnostic whatever the shell exports: templates hold { Ref: AWS::Region }.
+      env: {},
+      nagChecks: options.nag ?? false,
+      builtinCloudFormationValidation: options.cfnValidation ?? false,
     });
-    const { assembly, report } = synthApp(app, outdir, options);
+    options.beforeSynth?.(stack);
+    const { assembly, report } = synthApp(app, outdir);
+    options.inspect?.(outdir, assembly, stack);
     const artifact = assembly.getStackArtifact(stack.artifactId);
     const json = artifact.template as Json;
     const messages = artifact.messages.map((m) => ({ level: m.level, id: m.id, entry: m.entry.data }));
