@@ -8,7 +8,6 @@ import type { IAlarm, IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BUCKETS, ENV, FUNCTIONS, QUEUES, WEBSOCKET_ROUTES, WEBSOCKET_ROUTE_SELECTION, deadLetterName, physicalName } from '../src/config/resources';
 import type { BucketId, FunctionDefinition, FunctionId, QueueId } from '../src/config/resources';
@@ -18,6 +17,7 @@ import { StratusDashboard } from './constructs/dashboard';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { EventsDomain } from './constructs/events-domain';
 import { grantFunctionAccess } from './constructs/function-access';
+import type { AccessTargets } from './constructs/function-access';
 import { RootHttpApi } from './constructs/http-api';
 import { ManagerSecrets } from './constructs/manager-secrets';
 import { ModelTables } from './constructs/model-tables';
@@ -54,73 +54,107 @@ export class StratusStack extends Stack {
   readonly webSocketApi: StratusWebSocketApi;
   readonly events: EventsDomain;
   readonly secrets: ManagerSecrets;
+  /** Dead-letter queues of the scheduled (asynchronously invoked) functions. */
+  readonly scheduledDeadLetters: Partial<Record<FunctionId, DeadLetterQueue>>;
+  private readonly alarmAction?: IAlarmAction;
 
   constructor(scope: Construct, id: string, props: StratusStackProps) {
     super(scope, id, props);
-    const settings = (this.settings = props.settings);
-    const { stage, removalPolicy, logRetention } = settings;
-    const alarmAction: IAlarmAction | undefined = settings.alarmTopicArn
-      ? new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn))
-      : undefined;
+    this.settings = props.settings;
+    const { stage, removalPolicy, logRetention, openSearchSize } = this.settings;
+    if (this.settings.alarmTopicArn) this.alarmAction = new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', this.settings.alarmTopicArn));
 
-    // Data: tables, queues, buckets, secrets, the events domain.
+    // Data.
     this.tables = new ModelTables(this, 'Tables', { stage, removalPolicy });
-    const queueScope = new Construct(this, 'Queues');
-    this.queues = mapRecord(
+    this.queues = this.buildQueues();
+    this.buckets = this.buildBuckets();
+    this.secrets = new ManagerSecrets(this, 'Secrets', { stage, removalPolicy });
+    this.events = new EventsDomain(this, 'Events', { domainName: physicalName(stage, 'events'), size: openSearchSize, logRetention, removalPolicy });
+
+    // Compute and APIs.
+    this.scheduledDeadLetters = this.buildScheduledDeadLetters();
+    this.functions = this.buildFunctions(props.projectRoot ?? PROJECT_ROOT);
+    this.httpApi = new RootHttpApi(this, 'HttpApi', {
+      apiName: physicalName(stage, 'rest'),
+      handler: this.functions.httpApi.function,
+      corsAllowedOrigins: this.settings.corsAllowedOrigins,
+      logRetention,
+      removalPolicy,
+    });
+    this.webSocketApi = this.buildWebSocketApi();
+
+    // Wiring: least-privilege grants and environment, queue event sources, schedules.
+    this.grantAccess();
+    this.connectQueues();
+    this.scheduleFunctions();
+    this.acknowledgeSynchronousInvocation();
+
+    this.outputs(this.buildDashboard());
+  }
+
+  private buildQueues(): Record<QueueId, QueueWithDlq> {
+    const { stage, removalPolicy } = this.settings;
+    const scope = new Construct(this, 'Queues');
+    return mapRecord(
       QUEUES,
       (def) =>
-        new QueueWithDlq(queueScope, def.id, {
+        new QueueWithDlq(scope, def.id, {
           queueName: physicalName(stage, def.id),
           deadLetterQueueName: deadLetterName(stage, def.id),
           maxReceiveCount: def.maxReceiveCount,
           visibilityTimeout: Duration.seconds(def.visibilityTimeoutSeconds),
           retentionPeriod: Duration.seconds(def.retentionSeconds),
           removalPolicy,
-          alarmAction,
+          alarmAction: this.alarmAction,
         }),
     );
-    const bucketScope = new Construct(this, 'Buckets');
-    const accessLogs = new AccessLogBucket(bucketScope, 'AccessLogs', { removalPolicy });
-    this.buckets = mapRecord(
+  }
+
+  private buildBuckets(): Record<BucketId, SecureBucket> {
+    const { removalPolicy, corsAllowedOrigins } = this.settings;
+    const scope = new Construct(this, 'Buckets');
+    const accessLogs = new AccessLogBucket(scope, 'AccessLogs', { removalPolicy });
+    return mapRecord(
       BUCKETS,
       (def, bucketId) =>
-        new SecureBucket(bucketScope, def.id, {
+        new SecureBucket(scope, def.id, {
           accessLogsBucket: accessLogs.bucket,
           accessLogsPrefix: `${def.id}/`,
           noncurrentVersionExpiration: Duration.days(def.noncurrentVersionExpirationDays),
           abortIncompleteMultipartUploadAfter: Duration.days(def.abortIncompleteMultipartUploadDays),
           // Blueprint archives and resources are uploaded from browsers through presigned URLs.
-          browserUploadOrigins: bucketId === 'resources' ? settings.corsAllowedOrigins : undefined,
+          browserUploadOrigins: bucketId === 'resources' ? corsAllowedOrigins : undefined,
           removalPolicy,
         }),
     );
-    this.secrets = new ManagerSecrets(this, 'Secrets', { stage, removalPolicy });
-    this.events = new EventsDomain(this, 'Events', {
-      domainName: physicalName(stage, 'events'),
-      size: settings.openSearchSize,
-      logRetention,
-      removalPolicy,
-    });
+  }
 
-    // Functions. Scheduled ones are invoked asynchronously: their failures go to a dead-letter queue.
-    const scheduledDlqs: { def: FunctionDefinition; dlq: DeadLetterQueue }[] = [];
-    const functionScope = new Construct(this, 'Functions');
-    this.functions = mapRecord(FUNCTIONS, (def: FunctionDefinition) => {
-      let deadLetterQueue: IQueue | undefined;
-      if (def.scheduleMinutes !== undefined) {
-        const dlq = new DeadLetterQueue(functionScope, `${def.id}DeadLetter`, {
+  /** Scheduled functions are invoked asynchronously: their failed runs go to a dead-letter queue. */
+  private buildScheduledDeadLetters(): Partial<Record<FunctionId, DeadLetterQueue>> {
+    const { stage, removalPolicy } = this.settings;
+    const scheduled = (Object.values(FUNCTIONS) as FunctionDefinition[]).filter((def) => def.scheduleMinutes !== undefined);
+    return Object.fromEntries(
+      scheduled.map((def) => [
+        def.id,
+        new DeadLetterQueue(this, `${def.id}DeadLetter`, {
           queueName: deadLetterName(stage, kebab(def.id)),
           failuresOf: `scheduled runs of ${def.id}`,
           removalPolicy,
-          alarmAction,
-        });
-        scheduledDlqs.push({ def, dlq });
-        deadLetterQueue = dlq.queue;
-      }
-      return new StratusFunction(functionScope, def.id, {
+          alarmAction: this.alarmAction,
+        }),
+      ]),
+    );
+  }
+
+  private buildFunctions(projectRoot: string): Record<FunctionId, StratusFunction> {
+    const { stage, logRetention, removalPolicy } = this.settings;
+    const scope = new Construct(this, 'Functions');
+    return mapRecord(FUNCTIONS, (def: FunctionDefinition) => {
+      const deadLetterQueue = this.scheduledDeadLetters[def.id]?.queue;
+      return new StratusFunction(scope, def.id, {
         definition: def,
         functionName: physicalName(stage, kebab(def.id)),
-        projectRoot: props.projectRoot ?? PROJECT_ROOT,
+        projectRoot,
         metricsNamespace: METRICS_NAMESPACE,
         logRetention,
         removalPolicy,
@@ -128,17 +162,12 @@ export class StratusStack extends Stack {
         functionOverrides: deadLetterQueue ? { deadLetterQueue } : undefined,
       });
     });
+  }
 
-    // APIs.
-    this.httpApi = new RootHttpApi(this, 'HttpApi', {
-      apiName: physicalName(stage, 'rest'),
-      handler: this.functions.httpApi.function,
-      corsAllowedOrigins: settings.corsAllowedOrigins,
-      logRetention,
-      removalPolicy,
-    });
+  private buildWebSocketApi(): StratusWebSocketApi {
+    const { stage, logRetention, removalPolicy } = this.settings;
     const apiGatewayLogging = new ApiGatewayCloudWatchRole(this, 'ApiGatewayLogging');
-    this.webSocketApi = new StratusWebSocketApi(this, 'WebSocketApi', {
+    return new StratusWebSocketApi(this, 'WebSocketApi', {
       apiName: physicalName(stage, 'websocket'),
       stageName: stage,
       handler: this.functions.websocket.function,
@@ -149,14 +178,16 @@ export class StratusStack extends Stack {
       removalPolicy,
       loggingPrerequisite: apiGatewayLogging.account,
     });
+  }
 
-    // Least-privilege grants, environment, triggers.
-    const targets = {
+  /** Each function gets exactly its FUNCTIONS `access`, and the public URLs of the manager. */
+  private grantAccess(): void {
+    const targets: AccessTargets = {
       tables: this.tables.tables,
       queues: mapRecord(this.queues, (q) => q.queue),
       buckets: mapRecord(this.buckets, (b) => b.bucket),
       webSocket: this.webSocketApi,
-      openSearch: { domain: this.events.domain, endpointUrl: this.events.endpointUrl, grant: this.events.grant.bind(this.events) },
+      openSearch: { domain: this.events.domain, endpointUrl: this.events.endpointUrl, grant: (role, access) => this.events.grant(role, access) },
       secretsKey: this.secrets.key,
       adminSecret: this.secrets.adminSecret,
     };
@@ -166,15 +197,11 @@ export class StratusStack extends Stack {
       fn.addEnvironment(ENV.restUrl, this.httpApi.url);
       fn.addEnvironment(ENV.wsUrl, this.webSocketApi.url);
     }
-    this.acknowledgeSynchronousInvocation();
+  }
+
+  private connectQueues(): void {
     for (const def of Object.values(QUEUES)) {
       const consumer = this.functions[def.consumer].function;
-      Validations.of(consumer).acknowledge({
-        id: 'Serverless-LambdaEventSourceMappingDestination',
-        reason:
-          'SQS event source mappings support no on-failure destination; failed messages are redriven to the queue\'s own ' +
-          'dead-letter queue after maxReceiveCount receives, and that DLQ has an alarm.',
-      });
       consumer.addEventSource(
         new SqsEventSource(this.queues[def.id].queue, {
           batchSize: def.batchSize,
@@ -182,47 +209,57 @@ export class StratusStack extends Stack {
           reportBatchItemFailures: true,
         }),
       );
-    }
-    for (const { def, dlq } of scheduledDlqs) {
-      new SweeperSchedule(this, `${def.id}Schedule`, {
-        handler: this.functions[def.id].function,
-        everyMinutes: def.scheduleMinutes!,
-        deadLetterQueue: dlq.queue,
-        ruleName: physicalName(stage, `${kebab(def.id)}-schedule`),
+      Validations.of(consumer).acknowledge({
+        id: 'Serverless-LambdaEventSourceMappingDestination',
+        reason:
+          "SQS event source mappings support no on-failure destination; failed messages are redriven to the queue's own " +
+          'dead-letter queue after maxReceiveCount receives, and that DLQ has an alarm.',
       });
     }
+  }
 
-    // Observability.
-    const alarms: IAlarm[] = [...Object.values(this.queues).map((q) => q.deadLetterAlarm), ...scheduledDlqs.map((d) => d.dlq.alarm)];
-    const dashboard = new StratusDashboard(this, 'Dashboard', {
-      dashboardName: physicalName(stage, 'operations'),
-      httpApi: this.httpApi.api,
-      webSocket: { apiId: this.webSocketApi.api.apiId, stageName: stage },
-      functions: (Object.keys(FUNCTIONS) as FunctionId[]).map((fid) => ({ label: fid, fn: this.functions[fid].function })),
-      queues: (Object.keys(QUEUES) as QueueId[]).map((qid) => ({ label: qid, queue: this.queues[qid].queue })),
-      deadLetterQueues: [
-        ...(Object.keys(QUEUES) as QueueId[]).map((qid) => ({ label: `${qid} DLQ`, queue: this.queues[qid].deadLetterQueue })),
-        ...scheduledDlqs.map((d) => ({ label: `${d.def.id} (scheduled runs)`, queue: d.dlq.queue })),
-      ],
-      alarms,
-    });
-
-    this.outputs(dashboard);
+  private scheduleFunctions(): void {
+    for (const [functionId, dlq] of Object.entries(this.scheduledDeadLetters) as [FunctionId, DeadLetterQueue][]) {
+      new SweeperSchedule(this, `${functionId}Schedule`, {
+        handler: this.functions[functionId].function,
+        everyMinutes: (FUNCTIONS[functionId] as FunctionDefinition).scheduleMinutes!,
+        deadLetterQueue: dlq.queue,
+        ruleName: physicalName(this.settings.stage, `${kebab(functionId)}-schedule`),
+      });
+    }
   }
 
   /** Functions not invoked asynchronously have no use for a Lambda dead-letter queue: say why, per trigger. */
   private acknowledgeSynchronousInvocation(): void {
     const consumers = new Set<FunctionId>(Object.values(QUEUES).map((q) => q.consumer));
     for (const def of Object.values(FUNCTIONS) as FunctionDefinition[]) {
-      if (def.scheduleMinutes !== undefined) continue;
+      if (this.scheduledDeadLetters[def.id]) continue;
       const trigger = consumers.has(def.id)
-        ? 'by an SQS event source mapping; failed messages go to the source queue\'s dead-letter queue'
+        ? "by an SQS event source mapping; failed messages go to the source queue's dead-letter queue"
         : 'synchronously by API Gateway, which returns the error to the caller';
       Validations.of(this.functions[def.id].function).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason: `A Lambda dead-letter queue only receives failed asynchronous invocations; ${def.id} is invoked ${trigger}.`,
       });
     }
+  }
+
+  private buildDashboard(): StratusDashboard {
+    const scheduled = Object.entries(this.scheduledDeadLetters) as [FunctionId, DeadLetterQueue][];
+    const queueIds = Object.keys(QUEUES) as QueueId[];
+    const alarms: IAlarm[] = [...queueIds.map((q) => this.queues[q].deadLetterAlarm), ...scheduled.map(([, dlq]) => dlq.alarm)];
+    return new StratusDashboard(this, 'Dashboard', {
+      dashboardName: physicalName(this.settings.stage, 'operations'),
+      httpApi: this.httpApi.api,
+      webSocket: { apiId: this.webSocketApi.api.apiId, stageName: this.settings.stage },
+      functions: (Object.keys(FUNCTIONS) as FunctionId[]).map((fid) => ({ label: fid, fn: this.functions[fid].function })),
+      queues: queueIds.map((qid) => ({ label: qid, queue: this.queues[qid].queue })),
+      deadLetterQueues: [
+        ...queueIds.map((qid) => ({ label: `${qid} DLQ`, queue: this.queues[qid].deadLetterQueue })),
+        ...scheduled.map(([fid, dlq]) => ({ label: `${fid} (scheduled runs)`, queue: dlq.queue })),
+      ],
+      alarms,
+    });
   }
 
   private outputs(dashboard: StratusDashboard): void {

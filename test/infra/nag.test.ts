@@ -72,9 +72,14 @@ function findCycle(template: Json): string[] | undefined {
 }
 
 describe.each([
-  ['the cdk.json defaults', {}, true],
-  ['a large production stage destroyed on delete', { 'stratus:stage': 'prod', 'stratus:openSearchSize': 'large', 'stratus:removalPolicy': 'destroy' }, false],
-])('validation of %s', (_label, context, cfnValidation) => {
+  ['the cdk.json defaults', {}, true, { stage: 'dev', dataNodes: 1, deletion: 'Retain' }],
+  [
+    'a large production stage destroyed on delete',
+    { 'stratus:stage': 'prod', 'stratus:openSearchSize': 'large', 'stratus:removalPolicy': 'destroy' },
+    false,
+    { stage: 'prod', dataNodes: 3, deletion: 'Delete' },
+  ],
+])('validation of %s', (_label, context, cfnValidation, expected) => {
   let synth: Synthesized;
   it(`synthesizes with cdk-nag${cfnValidation ? ' and the built-in template checks' : ''}, which report nothing`, () => {
     synth = synthStratus({ context, nag: true, cfnValidation });
@@ -92,6 +97,13 @@ describe.each([
     }
     // Wildcards are acknowledged one finding at a time, never for a whole rule.
     expect(acks.filter((a) => /AwsSolutions-IAM5$/.test(a.id))).toEqual([]);
+  });
+
+  it('was built from these settings', () => {
+    const domain = Object.values(synth.json.Resources as Record<string, Json>).find((r) => r.Type === 'AWS::OpenSearchService::Domain')!;
+    expect(domain.Properties.DomainName).toBe(`stratus-${expected.stage}-events`);
+    expect(domain.Properties.ClusterConfig.InstanceCount).toBe(expected.dataNodes);
+    expect(domain.DeletionPolicy).toBe(expected.deletion);
   });
 
   it('the template has no dependency cycle (CloudFormation would refuse it)', () => {
