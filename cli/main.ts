@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { blueprintsCommand } from './commands/blueprints';
 
 /** Builds the `stratus` program. Each command group lives in its own file under cli/commands/. */
 export function buildProgram(): Command {
@@ -6,6 +7,7 @@ export function buildProgram(): Command {
     .description('Stratus: a serverless cloud application manager that speaks Cloudify blueprints and REST API v3.1')
     .version('0.1.0')
     .exitOverride();
+  program.addCommand(blueprintsCommand());
   return program;
 }
 
