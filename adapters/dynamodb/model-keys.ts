@@ -1,0 +1,61 @@
+/**
+ * Key layout of the `model` table (docs/data-model.md explains each access pattern):
+ *
+ * | item            | pk                         | sk         | gsi1pk / gsi1sk                 | gsi2pk / gsi2sk                    |
+ * |-----------------|----------------------------|------------|---------------------------------|------------------------------------|
+ * | entity          | `E#<tenant>#<kind>#<id>`   | `E`        | `L#<tenant>#<kind>` / seq       | `P#<tenant>#<kind>#<parent>` / seq |
+ * | global marker   | `G#<kind>#<id>`            | `G`        | `GL#<kind>` / `<tenant>#<id>`   |                                    |
+ * | sequence        | `C#<tenant>#<kind>`        | `#seq`     |                                 |                                    |
+ * | list block      | `C#<tenant>#<kind>`        | `B#<n>`    |                                 |                                    |
+ *
+ * `seq` is a per-(tenant, kind) counter allocated at creation together with `createdAt`, so
+ * sequence order is creation order; it is zero-padded so that string order is numeric order.
+ * Tenant names, kinds and ids never contain `#` (ids are validated; see src/model/ids.ts).
+ */
+
+/** Entities per list block: a page read skips at most this many index entries. */
+export const BLOCK_SIZE = 100;
+const SEQ_WIDTH = 15;
+
+export function padSeq(seq: number): string {
+  return String(seq).padStart(SEQ_WIDTH, '0');
+}
+
+export function entityKey(tenant: string, kind: string, id: string): { pk: string; sk: string } {
+  return { pk: `E#${tenant}#${kind}#${id}`, sk: 'E' };
+}
+
+export function listKey(tenant: string, kind: string): string {
+  return `L#${tenant}#${kind}`;
+}
+
+export function parentKey(tenant: string, kind: string, parent: string): string {
+  return `P#${tenant}#${kind}#${parent}`;
+}
+
+export function markerKey(kind: string, id: string): { pk: string; sk: string } {
+  return { pk: `G#${kind}#${id}`, sk: 'G' };
+}
+
+export function globalListKey(kind: string): string {
+  return `GL#${kind}`;
+}
+
+export function counterPartition(tenant: string, kind: string): string {
+  return `C#${tenant}#${kind}`;
+}
+
+export const SEQUENCE_SK = '#seq';
+export const BLOCK_PREFIX = 'B#';
+
+export function blockOf(seq: number): number {
+  return Math.floor(seq / BLOCK_SIZE);
+}
+
+export function blockKey(tenant: string, kind: string, block: number): { pk: string; sk: string } {
+  return { pk: counterPartition(tenant, kind), sk: `${BLOCK_PREFIX}${String(block).padStart(10, '0')}` };
+}
+
+export function blockNumber(sk: string): number {
+  return Number(sk.slice(BLOCK_PREFIX.length));
+}

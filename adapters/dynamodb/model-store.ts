@@ -1,0 +1,654 @@
+/**
+ * The ModelStore port on the single `model` table (keys in ./model-keys.ts, design and costs in
+ * docs/data-model.md).
+ *
+ * - Documents are stored as one JSON string attribute (`d`): no 32-level nesting limit, no empty
+ *   map keys problem, no marshalling cost. A document over LARGE_DOCUMENT_BYTES goes to the file
+ *   store (S3) and the item keeps its key (`dx`).
+ * - Creation allocates `seq` and `createdAt` together from a per-(tenant, kind) sequence item, then
+ *   writes the entity and increments its list block's count in one transaction, so block counts
+ *   (and so `total` and offsets) are exact.
+ * - Updates are conditional on `v` (optimistic concurrency).
+ */
+import { randomUUID } from 'node:crypto';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GLOBAL_CAPABLE_KINDS } from '../../src/model/kinds';
+import { alreadyExists, conflict, entityNotFound, payloadTooLarge } from '../../src/model/errors';
+import type { FileStore } from '../../src/ports/file-store';
+import { MAX_TRANSACTION_ITEMS, SYSTEM_SCOPE } from '../../src/ports/model-store';
+import type {
+  Collection,
+  Entity,
+  EntityData,
+  EntityRef,
+  EntityUpdate,
+  ModelStore,
+  NewEntity,
+  Page,
+  PageRequest,
+  WriteOp,
+} from '../../src/ports/model-store';
+import {
+  BLOCK_PREFIX,
+  BLOCK_SIZE,
+  SEQUENCE_SK,
+  blockKey,
+  blockNumber,
+  blockOf,
+  counterPartition,
+  entityKey,
+  globalListKey,
+  listKey,
+  markerKey,
+  padSeq,
+  parentKey,
+} from './model-keys';
+
+/** Documents larger than this go to the file store (DynamoDB items are capped at 400 KB). */
+export const LARGE_DOCUMENT_BYTES = 350 * 1024;
+const RETRIES = 8;
+
+export interface DynamoModelStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Where documents over LARGE_DOCUMENT_BYTES go; without it they are refused (413). */
+  files?: FileStore;
+  /** Kinds that may be global (default src/model/kinds.ts). */
+  globalKinds?: readonly string[];
+  now?: () => Date;
+}
+
+type Item = Record<string, unknown>;
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+interface CancellationReason {
+  Code?: string;
+  Item?: Record<string, unknown>;
+}
+
+function errorName(err: unknown): string | undefined {
+  return err instanceof Error ? err.name : undefined;
+}
+
+function isRetryable(err: unknown): boolean {
+  const name = errorName(err);
+  if (name === 'TransactionConflictException' || name === 'ThrottlingException' || name === 'ProvisionedThroughputExceededException') return true;
+  if (name === 'TransactionCanceledException') {
+    const reasons = (err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+    return reasons.some((reason) => reason.Code === 'TransactionConflict' || reason.Code === 'ThrottlingError') &&
+      !reasons.some((reason) => reason.Code === 'ConditionalCheckFailed');
+  }
+  return false;
+}
+
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random());
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function withRetries<T>(action: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await action();
+    } catch (err) {
+      if (attempt >= RETRIES || !isRetryable(err)) throw err;
+      await backoff(attempt);
+    }
+  }
+}
+
+/** An attribute of an item returned inside an error (raw AttributeValue or already plain). */
+function rawString(item: Record<string, unknown> | undefined, name: string): string | undefined {
+  const value = item?.[name];
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && typeof (value as { S?: unknown }).S === 'string') return (value as { S: string }).S;
+  return undefined;
+}
+
+function kindLabel(kind: string): string {
+  return kind
+    .split('_')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/** What one write op turns into, and how its failure reads. */
+interface PlannedWrite {
+  items: TransactItem[];
+  /** For each item: the error when its condition fails (given whether the old item existed). */
+  failures: ((existed: boolean) => Error)[];
+  result?: Entity<object>;
+  /** File store keys of documents the write replaces, deleted once it succeeded. */
+  cleanup?: string[];
+}
+
+export class DynamoModelStore implements ModelStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly table: string;
+  private readonly files?: FileStore;
+  private readonly globalKinds: Set<string>;
+  private readonly now: () => Date;
+
+  constructor(options: DynamoModelStoreOptions) {
+    this.client = options.client;
+    this.table = options.tableName;
+    this.files = options.files;
+    this.globalKinds = new Set(options.globalKinds ?? GLOBAL_CAPABLE_KINDS);
+    this.now = options.now ?? (() => new Date());
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  async get<T extends object = EntityData>(ref: EntityRef): Promise<Entity<T> | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: entityKey(ref.tenant, ref.kind, ref.id), ConsistentRead: true }));
+    return Item ? this.toEntity<T>(Item) : undefined;
+  }
+
+  async find<T extends object = EntityData>(ref: EntityRef): Promise<Entity<T> | undefined> {
+    const own = await this.get<T>(ref);
+    if (own || ref.tenant === SYSTEM_SCOPE || !this.globalKinds.has(ref.kind)) return own;
+    const { Item: marker } = await this.client.send(new GetCommand({ TableName: this.table, Key: markerKey(ref.kind, ref.id), ConsistentRead: true }));
+    const owner = marker?.t;
+    if (typeof owner !== 'string' || owner === ref.tenant) return undefined;
+    const entity = await this.get<T>({ ...ref, tenant: owner });
+    return entity?.global ? entity : undefined;
+  }
+
+  async page<T extends object = EntityData>(collection: Collection, request: PageRequest): Promise<Page<T>> {
+    if (collection.parent !== undefined) {
+      const all = await this.all<T>(collection);
+      const ordered = request.descending ? all.reverse() : all;
+      return { items: ordered.slice(request.offset, request.offset + request.size), total: all.length };
+    }
+    const blocks = await this.blocks(collection.tenant, collection.kind);
+    const total = blocks.reduce((sum, block) => sum + block.n, 0);
+    if (request.size === 0 || request.offset >= total) return { items: [], total };
+    const walk = request.descending ? [...blocks].reverse() : blocks;
+    let before = 0;
+    let start = walk[0];
+    for (const block of walk) {
+      start = block;
+      if (before + block.n > request.offset) break;
+      before += block.n;
+    }
+    const skip = request.offset - before;
+    const bound = request.descending ? padSeq((start.block + 1) * BLOCK_SIZE) : padSeq(start.block * BLOCK_SIZE);
+    const items = await this.queryItems(
+      {
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: request.descending ? 'gsi1pk = :pk AND gsi1sk < :bound' : 'gsi1pk = :pk AND gsi1sk >= :bound',
+        ExpressionAttributeValues: { ':pk': listKey(collection.tenant, collection.kind), ':bound': bound },
+        ScanIndexForward: !request.descending,
+      },
+      skip + request.size,
+    );
+    return { items: await Promise.all(items.slice(skip).map((item) => this.toEntity<T>(item))), total };
+  }
+
+  async all<T extends object = EntityData>(collection: Collection): Promise<Entity<T>[]> {
+    const items = await this.queryItems(
+      collection.parent === undefined
+        ? { TableName: this.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': listKey(collection.tenant, collection.kind) } }
+        : {
+            TableName: this.table,
+            IndexName: 'gsi2',
+            KeyConditionExpression: 'gsi2pk = :pk',
+            ExpressionAttributeValues: { ':pk': parentKey(collection.tenant, collection.kind, collection.parent) },
+          },
+    );
+    return Promise.all(items.map((item) => this.toEntity<T>(item)));
+  }
+
+  async count(collection: Collection): Promise<number> {
+    if (collection.parent === undefined) {
+      return (await this.blocks(collection.tenant, collection.kind)).reduce((sum, block) => sum + block.n, 0);
+    }
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': parentKey(collection.tenant, collection.kind, collection.parent) },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      );
+      count += result.Count ?? 0;
+      start = result.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
+  async globals<T extends object = EntityData>(kind: string): Promise<Entity<T>[]> {
+    if (!this.globalKinds.has(kind)) return [];
+    const markers = await this.queryItems({
+      TableName: this.table,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': globalListKey(kind) },
+    });
+    const entities = await Promise.all(markers.map((marker) => this.get<T>({ kind, tenant: String(marker.t), id: String(marker.id) })));
+    return entities
+      .filter((entity): entity is Entity<T> => entity !== undefined && entity.global)
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  }
+
+  // --------------------------------------------------------------- writes
+
+  async create<T extends object>(entity: NewEntity<T>): Promise<Entity<T>> {
+    const [created] = await this.transact([{ type: 'create', entity }]);
+    return created as Entity<T>;
+  }
+
+  async update<T extends object>(update: EntityUpdate<T>): Promise<Entity<T>> {
+    const [updated] = await this.transact([{ type: 'update', update }]);
+    return updated as Entity<T>;
+  }
+
+  async modify<T extends object>(ref: EntityRef, change: (current: Entity<T>) => T | undefined, options: { attempts?: number } = {}): Promise<Entity<T>> {
+    const attempts = options.attempts ?? 20;
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.get<T>(ref);
+      if (!current) throw entityNotFound(kindLabel(ref.kind), ref.id);
+      const data = change(current);
+      if (data === undefined) return current;
+      try {
+        return await this.update<T>({ ref, expectedVersion: current.version, data });
+      } catch (err) {
+        const stale = err instanceof Error && 'errorCode' in err && (err as { errorCode: string }).errorCode === 'conflict_error';
+        if (!stale || attempt + 1 >= attempts) throw err;
+        await backoff(Math.min(attempt, 5));
+      }
+    }
+  }
+
+  async delete(ref: EntityRef, expectedVersion?: number): Promise<void> {
+    await this.transact([{ type: 'delete', ref, expectedVersion }]);
+  }
+
+  async createMany(entities: NewEntity<object>[]): Promise<Entity<object>[]> {
+    const created: Entity<object>[] = [];
+    try {
+      for (const chunk of this.chunks(entities)) {
+        const results = await this.transact(chunk.map((entity) => ({ type: 'create' as const, entity })));
+        created.push(...(results as Entity<object>[]));
+      }
+      return created;
+    } catch (err) {
+      // Undo the chunks that were written, newest first.
+      for (const entity of created.reverse()) {
+        await this.delete(entity).catch(() => undefined);
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Splits creates into transactions of at most MAX_TRANSACTION_ITEMS items: one per entity, one
+   * more for the global-id check of global-capable kinds, and up to two list blocks per
+   * (tenant, kind) in the chunk (a chunk holds fewer than BLOCK_SIZE creates, so it spans at most two).
+   */
+  private chunks(entities: NewEntity<object>[]): NewEntity<object>[][] {
+    const chunks: NewEntity<object>[][] = [];
+    let current: NewEntity<object>[] = [];
+    let items = 0;
+    let groups = new Set<string>();
+    for (const entity of entities) {
+      const cost = this.globalKinds.has(entity.kind) && entity.tenant !== SYSTEM_SCOPE ? 2 : 1;
+      const group = counterPartition(entity.tenant, entity.kind);
+      const nextGroups = groups.has(group) ? groups.size : groups.size + 1;
+      if (current.length > 0 && items + cost + 2 * nextGroups > MAX_TRANSACTION_ITEMS) {
+        chunks.push(current);
+        current = [];
+        items = 0;
+        groups = new Set();
+      }
+      current.push(entity);
+      items += cost;
+      groups.add(group);
+    }
+    if (current.length > 0) chunks.push(current);
+    return chunks;
+  }
+
+  async transact(ops: WriteOp[]): Promise<(Entity<object> | undefined)[]> {
+    if (ops.length === 0) return [];
+    const planned = await this.plan(ops);
+    const items = planned.flatMap((write) => write.items);
+    const failures = planned.flatMap((write) => write.failures);
+    if (items.length > MAX_TRANSACTION_ITEMS) {
+      throw new Error(`A transaction of ${items.length} items exceeds DynamoDB's ${MAX_TRANSACTION_ITEMS}; split it (createMany chunks creates)`);
+    }
+    try {
+      await withRetries(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
+    } catch (err) {
+      if (errorName(err) !== 'TransactionCanceledException') throw err;
+      const reasons = (err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+      const index = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
+      if (index >= 0 && failures[index]) throw failures[index](reasons[index].Item !== undefined);
+      throw err;
+    }
+    const stale = planned.flatMap((write) => write.cleanup ?? []);
+    if (stale.length > 0 && this.files) await Promise.all(stale.map((key) => this.files!.delete(key).catch(() => undefined)));
+    return planned.map((write) => write.result);
+  }
+
+  // ------------------------------------------------------------- planning
+
+  private async plan(ops: WriteOp[]): Promise<PlannedWrite[]> {
+    const creates = ops.filter((op): op is Extract<WriteOp, { type: 'create' }> => op.type === 'create');
+    const sequences = await this.allocate(creates.map((op) => op.entity));
+    const blockDeltas = new Map<string, { key: { pk: string; sk: string }; delta: number }>();
+    const bump = (tenant: string, kind: string, seq: number, delta: number) => {
+      const key = blockKey(tenant, kind, blockOf(seq));
+      const id = `${key.pk}|${key.sk}`;
+      const entry = blockDeltas.get(id) ?? { key, delta: 0 };
+      entry.delta += delta;
+      blockDeltas.set(id, entry);
+    };
+    const planned: PlannedWrite[] = [];
+    let createIndex = 0;
+    for (const op of ops) {
+      if (op.type === 'create') {
+        const { seq, createdAt } = sequences[createIndex++];
+        bump(op.entity.tenant, op.entity.kind, seq, 1);
+        planned.push(await this.planCreate(op.entity, seq, createdAt));
+      } else if (op.type === 'update') {
+        planned.push(await this.planUpdate(op.update));
+      } else if (op.type === 'delete') {
+        const { write, seq } = await this.planDelete(op.ref, op.expectedVersion);
+        bump(op.ref.tenant, op.ref.kind, seq, -1);
+        planned.push(write);
+      } else {
+        planned.push(this.planCheck(op.ref, op.expectedVersion));
+      }
+    }
+    for (const { key, delta } of blockDeltas.values()) {
+      if (delta === 0) continue;
+      planned.push({
+        items: [{ Update: { TableName: this.table, Key: key, UpdateExpression: 'ADD n :delta', ExpressionAttributeValues: { ':delta': delta } } }],
+        failures: [() => new Error('List block update failed')],
+      });
+    }
+    return planned;
+  }
+
+  /**
+   * Allocates sequence numbers and creation times, one update per (tenant, kind): `at` never
+   * goes backwards, so sequence order and `createdAt` order agree even across clock skew.
+   */
+  private async allocate(entities: NewEntity<object>[]): Promise<{ seq: number; createdAt: string }[]> {
+    const groups = new Map<string, number[]>();
+    entities.forEach((entity, index) => {
+      const id = counterPartition(entity.tenant, entity.kind);
+      groups.set(id, [...(groups.get(id) ?? []), index]);
+    });
+    const out: { seq: number; createdAt: string }[] = new Array(entities.length);
+    await Promise.all(
+      [...groups.entries()].map(async ([pk, indexes]) => {
+        let at = this.now().toISOString();
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const result = await withRetries(() =>
+              this.client.send(
+                new UpdateCommand({
+                  TableName: this.table,
+                  Key: { pk, sk: SEQUENCE_SK },
+                  UpdateExpression: 'SET #at = :at ADD seq :n',
+                  ConditionExpression: 'attribute_not_exists(#at) OR #at <= :at',
+                  ExpressionAttributeNames: { '#at': 'at' },
+                  ExpressionAttributeValues: { ':at': at, ':n': indexes.length },
+                  ReturnValues: 'UPDATED_NEW',
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                }),
+              ),
+            );
+            const last = Number(result.Attributes?.seq);
+            indexes.forEach((index, i) => (out[index] = { seq: last - indexes.length + 1 + i, createdAt: at }));
+            return;
+          } catch (err) {
+            const stored = rawString((err as { Item?: Record<string, unknown> }).Item, 'at');
+            if (errorName(err) !== 'ConditionalCheckFailedException' || attempt > 5) throw err;
+            // Another writer's clock is ahead: continue from its time.
+            at = stored ?? (await this.readSequenceTime(pk)) ?? at;
+          }
+        }
+      }),
+    );
+    return out;
+  }
+
+  private async readSequenceTime(pk: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk, sk: SEQUENCE_SK }, ConsistentRead: true }));
+    return typeof Item?.at === 'string' ? Item.at : undefined;
+  }
+
+  private async planCreate(entity: NewEntity<object>, seq: number, createdAt: string): Promise<PlannedWrite> {
+    const global = entity.global === true;
+    const canBeGlobal = this.globalKinds.has(entity.kind) && entity.tenant !== SYSTEM_SCOPE;
+    if (global && !canBeGlobal) throw new Error(`Entities of kind ${entity.kind} cannot be global`);
+    const document = await this.storeDocument(entity, entity.data);
+    const item: Item = {
+      ...entityKey(entity.tenant, entity.kind, entity.id),
+      gsi1pk: listKey(entity.tenant, entity.kind),
+      gsi1sk: padSeq(seq),
+      ...(entity.parent !== undefined ? { gsi2pk: parentKey(entity.tenant, entity.kind, entity.parent), gsi2sk: padSeq(seq), par: entity.parent } : {}),
+      k: entity.kind,
+      t: entity.tenant,
+      id: entity.id,
+      v: 1,
+      seq,
+      at: createdAt,
+      g: global,
+      ...document,
+    };
+    const label = kindLabel(entity.kind);
+    const items: TransactItem[] = [{ Put: { TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } }];
+    const failures: ((existed: boolean) => Error)[] = [() => alreadyExists(label, entity.id)];
+    if (canBeGlobal) {
+      const marker = markerKey(entity.kind, entity.id);
+      items.push(
+        global
+          ? {
+              Put: {
+                TableName: this.table,
+                Item: { ...marker, gsi1pk: globalListKey(entity.kind), gsi1sk: `${entity.tenant}#${entity.id}`, t: entity.tenant, id: entity.id },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            }
+          : { ConditionCheck: { TableName: this.table, Key: marker, ConditionExpression: 'attribute_not_exists(pk)' } },
+      );
+      failures.push(() => conflict(`A global ${label} with ID \`${entity.id}\` already exists`));
+    }
+    return {
+      items,
+      failures,
+      result: { kind: entity.kind, tenant: entity.tenant, id: entity.id, version: 1, createdAt, ...(entity.parent !== undefined ? { parent: entity.parent } : {}), global, data: entity.data },
+    };
+  }
+
+  private async planUpdate(update: EntityUpdate<object>): Promise<PlannedWrite> {
+    const { ref } = update;
+    const label = kindLabel(ref.kind);
+    const stale = () => conflict(`${label} \`${ref.id}\` was changed by another request (version ${update.expectedVersion} is stale); read it again and retry`);
+    // Read first: a missing or stale entity fails without a write, and the result needs createdAt.
+    const { Item: current } = await this.client.send(new GetCommand({ TableName: this.table, Key: entityKey(ref.tenant, ref.kind, ref.id), ConsistentRead: true }));
+    if (!current) throw entityNotFound(label, ref.id);
+    if (Number(current.v) !== update.expectedVersion) throw stale();
+    const document = await this.storeDocument(ref, update.data);
+    const names: Record<string, string> = { '#v': 'v', '#d': 'd', '#dx': 'dx' };
+    const values: Record<string, unknown> = { ':expected': update.expectedVersion, ':one': 1 };
+    const sets = ['#v = #v + :one'];
+    const removes: string[] = [];
+    if ('dx' in document) {
+      sets.push('#dx = :dx');
+      values[':dx'] = document.dx;
+      removes.push('#d');
+    } else {
+      sets.push('#d = :d');
+      values[':d'] = document.d;
+      removes.push('#dx');
+    }
+    if (update.global !== undefined) {
+      if (update.global && (!this.globalKinds.has(ref.kind) || ref.tenant === SYSTEM_SCOPE)) throw new Error(`Entities of kind ${ref.kind} cannot be global`);
+      names['#g'] = 'g';
+      values[':g'] = update.global;
+      sets.push('#g = :g');
+    }
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.table,
+          Key: entityKey(ref.tenant, ref.kind, ref.id),
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk) AND #v = :expected',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+    ];
+    const failures: ((existed: boolean) => Error)[] = [(existed) => (existed ? stale() : entityNotFound(label, ref.id))];
+    if (update.global !== undefined && this.globalKinds.has(ref.kind) && ref.tenant !== SYSTEM_SCOPE) {
+      const marker = markerKey(ref.kind, ref.id);
+      items.push(
+        update.global
+          ? {
+              Put: {
+                TableName: this.table,
+                Item: { ...marker, gsi1pk: globalListKey(ref.kind), gsi1sk: `${ref.tenant}#${ref.id}`, t: ref.tenant, id: ref.id },
+                ConditionExpression: 'attribute_not_exists(pk) OR t = :tenant',
+                ExpressionAttributeValues: { ':tenant': ref.tenant },
+              },
+            }
+          : {
+              Delete: {
+                TableName: this.table,
+                Key: marker,
+                ConditionExpression: 'attribute_not_exists(pk) OR t = :tenant',
+                ExpressionAttributeValues: { ':tenant': ref.tenant },
+              },
+            },
+      );
+      failures.push(() => conflict(`A global ${label} with ID \`${ref.id}\` already exists in another tenant`));
+    }
+    const previous = await this.toEntity<object>({ ...current, d: '{}', dx: undefined });
+    return {
+      items,
+      failures,
+      result: { ...previous, version: update.expectedVersion + 1, global: update.global ?? previous.global, data: update.data },
+      ...(typeof current.dx === 'string' ? { cleanup: [current.dx] } : {}),
+    };
+  }
+
+  private async planDelete(ref: EntityRef, expectedVersion?: number): Promise<{ write: PlannedWrite; seq: number }> {
+    const label = kindLabel(ref.kind);
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: entityKey(ref.tenant, ref.kind, ref.id), ConsistentRead: true }));
+    if (!Item) throw entityNotFound(label, ref.id);
+    const version = Number(Item.v);
+    if (expectedVersion !== undefined && version !== expectedVersion) {
+      throw conflict(`${label} \`${ref.id}\` was changed by another request (version ${expectedVersion} is stale)`);
+    }
+    const items: TransactItem[] = [
+      {
+        Delete: {
+          TableName: this.table,
+          Key: entityKey(ref.tenant, ref.kind, ref.id),
+          ConditionExpression: 'v = :v',
+          ExpressionAttributeValues: { ':v': version },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+    ];
+    const failures: ((existed: boolean) => Error)[] = [
+      (existed) => (existed ? conflict(`${label} \`${ref.id}\` was changed by another request while being deleted`) : entityNotFound(label, ref.id)),
+    ];
+    if (Item.g === true) {
+      items.push({ Delete: { TableName: this.table, Key: markerKey(ref.kind, ref.id), ConditionExpression: 'attribute_not_exists(pk) OR t = :tenant', ExpressionAttributeValues: { ':tenant': ref.tenant } } });
+      failures.push(() => conflict(`The global ${label} \`${ref.id}\` belongs to another tenant`));
+    }
+    const offloaded = typeof Item.dx === 'string' ? Item.dx : undefined;
+    return {
+      write: { items, failures, ...(offloaded ? { cleanup: [offloaded] } : {}) },
+      seq: Number(Item.seq),
+    };
+  }
+
+  private planCheck(ref: EntityRef, expectedVersion?: number): PlannedWrite {
+    const label = kindLabel(ref.kind);
+    const versioned = expectedVersion !== undefined;
+    return {
+      items: [
+        {
+          ConditionCheck: {
+            TableName: this.table,
+            Key: entityKey(ref.tenant, ref.kind, ref.id),
+            ConditionExpression: versioned ? 'attribute_exists(pk) AND v = :v' : 'attribute_exists(pk)',
+            ...(versioned ? { ExpressionAttributeValues: { ':v': expectedVersion } } : {}),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+      ],
+      failures: [(existed) => (existed ? conflict(`${label} \`${ref.id}\` was changed by another request`) : entityNotFound(label, ref.id))],
+    };
+  }
+
+  // ------------------------------------------------------------- helpers
+
+  private async blocks(tenant: string, kind: string): Promise<{ block: number; n: number }[]> {
+    const items = await this.queryItems({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': counterPartition(tenant, kind), ':prefix': BLOCK_PREFIX },
+      ConsistentRead: true,
+    });
+    return items.map((item) => ({ block: blockNumber(String(item.sk)), n: Number(item.n ?? 0) })).filter((block) => block.n > 0);
+  }
+
+  /** Every item of a query (following pages), or the first `limit`. */
+  private async queryItems(input: QueryCommandInput, limit?: number): Promise<Item[]> {
+    const out: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const remaining = limit === undefined ? undefined : limit - out.length;
+      const result = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: start, ...(remaining !== undefined ? { Limit: remaining } : {}) }));
+      out.push(...((result.Items ?? []) as Item[]));
+      start = result.LastEvaluatedKey;
+    } while (start && (limit === undefined || out.length < limit));
+    return out;
+  }
+
+  /** The document attributes of an item: inline JSON, or a file store key for large documents. */
+  private async storeDocument(ref: EntityRef, data: object): Promise<{ d: string } | { dx: string }> {
+    const json = JSON.stringify(data);
+    if (Buffer.byteLength(json) <= LARGE_DOCUMENT_BYTES) return { d: json };
+    if (!this.files) throw payloadTooLarge(`The ${ref.kind} \`${ref.id}\` is larger than ${LARGE_DOCUMENT_BYTES} bytes and no file store is configured for large documents`);
+    const key = `model/${ref.tenant}/${ref.kind}/${ref.id}/${randomUUID()}.json`;
+    await this.files.put(key, json, { contentType: 'application/json' });
+    return { dx: key };
+  }
+
+  private async toEntity<T extends object>(item: Item): Promise<Entity<T>> {
+    let json = typeof item.d === 'string' ? item.d : undefined;
+    if (json === undefined && typeof item.dx === 'string') {
+      const body = await this.files?.get(item.dx);
+      if (!body) throw new Error(`The document of ${String(item.k)} ${String(item.id)} is missing from the file store (${item.dx})`);
+      json = body.toString('utf8');
+    }
+    return {
+      kind: String(item.k),
+      tenant: String(item.t),
+      id: String(item.id),
+      version: Number(item.v),
+      createdAt: String(item.at),
+      ...(typeof item.par === 'string' ? { parent: item.par } : {}),
+      global: item.g === true,
+      data: JSON.parse(json ?? '{}') as T,
+    };
+  }
+}

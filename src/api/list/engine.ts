@@ -1,0 +1,93 @@
+/**
+ * Answers a parsed list query from the model store. Two paths (docs/data-model.md, "Lists"):
+ * - *index path*: one tenant, no filters, `_search` or `_range`, and creation order (no `_sort`,
+ *   or `_sort=created_at` / `-created_at`): the store's `page` reads only the page (plus one block
+ *   of the creation index) and the block counts give `total`;
+ * - *memory path*: anything else: every entity of the collection(s) is read (`all`, one query per
+ *   tenant or per parent), rendered, filtered, sorted and sliced here. It costs the size of the
+ *   collection, so filters on a parent (`deployment_id` of node instances) narrow it to that
+ *   parent's children first.
+ * Global entities of other tenants are merged in when the resource kind can be global.
+ */
+import type { Collection, Entity, EntityData, ModelStore } from '../../ports/model-store';
+import { applyQuery, project } from './apply';
+import type { Item } from './apply';
+import type { ListFields, ListQuery } from './query';
+
+export interface ListResource<T extends object = EntityData> extends ListFields {
+  kind: string;
+  /** The entity as its Cloudify JSON: pure and synchronous (it runs for every entity on the memory path). */
+  render(entity: Entity<T>): Item;
+  /** Fields `_search` matches; default `id`. */
+  searchFields?: readonly string[];
+  /** The rendered field holding the store's createdAt (default `created_at`). */
+  createdAtField?: string;
+  /** The filter naming the parent collection (e.g. `deployment_id` for node instances). */
+  parentField?: string;
+  /** The kind can be `global`: other tenants' global entities are listed too. */
+  globalCapable?: boolean;
+}
+
+export interface ListScope {
+  /** The tenants to list: the request's tenant, or every tenant the user may see with `_all_tenants`. */
+  tenants: string[];
+}
+
+export interface ListResult {
+  items: Item[];
+  total: number;
+}
+
+function indexOrder(resource: ListResource<object>, query: ListQuery): { descending: boolean } | undefined {
+  if (query.sort.length === 0) return { descending: false };
+  const createdAt = resource.createdAtField ?? 'created_at';
+  if (query.sort.length === 1 && query.sort[0].field === createdAt) return { descending: query.sort[0].descending };
+  return undefined;
+}
+
+function hasNarrowing(query: ListQuery): boolean {
+  return Object.keys(query.filters).length > 0 || query.search !== undefined || query.ranges.length > 0;
+}
+
+async function foreignGlobals<T extends object>(store: ModelStore, resource: ListResource<T>, tenants: string[]): Promise<Entity<T>[]> {
+  if (!resource.globalCapable) return [];
+  const mine = new Set(tenants);
+  return (await store.globals<T>(resource.kind)).filter((entity) => !mine.has(entity.tenant));
+}
+
+function collectionsFor(resource: ListResource<object>, scope: ListScope, query: ListQuery): Collection[] {
+  const parents = resource.parentField ? query.filters[resource.parentField] : undefined;
+  return scope.tenants.flatMap((tenant) =>
+    parents ? [...new Set(parents)].map((parent) => ({ tenant, kind: resource.kind, parent })) : [{ tenant, kind: resource.kind }],
+  );
+}
+
+function byCreation<T extends object>(a: Entity<T>, b: Entity<T>): number {
+  return a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0;
+}
+
+export async function listEntities<T extends object>(store: ModelStore, resource: ListResource<T>, scope: ListScope, query: ListQuery): Promise<ListResult> {
+  const order = indexOrder(resource as ListResource<object>, query);
+  const globals = await foreignGlobals(store, resource, scope.tenants);
+  if (order && scope.tenants.length === 1 && globals.length === 0 && !hasNarrowing(query) && !query.getAllResults) {
+    const page = await store.page<T>({ tenant: scope.tenants[0], kind: resource.kind }, { offset: query.offset, size: query.size, descending: order.descending });
+    return { items: page.items.map((entity) => project(resource.render(entity), query.include)), total: page.total };
+  }
+  const groups = await Promise.all(collectionsFor(resource as ListResource<object>, scope, query).map((collection) => store.all<T>(collection)));
+  let entities = groups.flat();
+  if (globals.length > 0) {
+    const parentField = resource.parentField;
+    const parents = parentField ? query.filters[parentField] : undefined;
+    entities = entities.concat(globals.filter((entity) => !parents || (entity.parent !== undefined && parents.includes(entity.parent))));
+  }
+  if (groups.length > 1 || globals.length > 0) entities.sort(byCreation);
+  // Creation order is the order `entities` are in; any other order is sorted by the query's keys.
+  const matched = applyQuery(
+    entities.map((entity) => resource.render(entity)),
+    { ...query, sort: order ? [] : query.sort, offset: 0, getAllResults: true },
+    resource.searchFields,
+  ).items;
+  if (order?.descending) matched.reverse();
+  const end = query.getAllResults ? matched.length : query.offset + query.size;
+  return { items: matched.slice(query.offset, end).map((item) => project(item, query.include)), total: matched.length };
+}
