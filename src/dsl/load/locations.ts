@@ -1,16 +1,25 @@
 import type { SourceLocation } from '../errors';
+import { pathKey, positionMap } from './yaml-positions';
+import type { PositionMap } from './yaml-positions';
 
-/** Where a file's offsets fall: line starts, to turn an offset into line/column lazily. */
+type Step = string | number;
+
+/**
+ * One loaded file. Line/column positions are computed on demand (only errors need them), from
+ * the text kept here.
+ */
 export class SourceFile {
   private lineStarts: number[] | null = null;
+  private positions: PositionMap | null = null;
 
   constructor(
     readonly name: string,
     private readonly text: string,
   ) {}
 
-  locate(offset: number): SourceLocation {
-    const starts = this.starts();
+  /** 1-based line and column of an offset. */
+  locateOffset(offset: number): { line: number; column: number } {
+    const starts = (this.lineStarts ??= lineStarts(this.text));
     let low = 0;
     let high = starts.length - 1;
     while (low < high) {
@@ -18,97 +27,125 @@ export class SourceFile {
       if (starts[mid]! <= offset) low = mid;
       else high = mid - 1;
     }
-    return { file: this.name, line: low + 1, column: offset - starts[low]! + 1 };
+    return { line: low + 1, column: offset - starts[low]! + 1 };
   }
 
-  private starts(): number[] {
-    if (this.lineStarts) return this.lineStarts;
-    const starts = [0];
-    for (let i = 0; i < this.text.length; i++) if (this.text.charCodeAt(i) === 10) starts.push(i + 1);
-    this.lineStarts = starts;
-    return starts;
+  /**
+   * Offset of a node (`part` 'node'), or of a key / its value ('key' / 'value': the last step
+   * of `path` is the key). Falls back to the nearest ancestor that is known.
+   */
+  offsetOf(path: readonly Step[], part: 'node' | 'key' | 'value'): number {
+    const positions = (this.positions ??= positionMap(this.text));
+    if (part !== 'node' && path.length > 0) {
+      const parent = positions.get(pathKey(path.slice(0, -1)));
+      const last = path[path.length - 1]!;
+      if (parent) {
+        if (typeof last === 'number' && parent.items?.[last] !== undefined) return parent.items[last]!;
+        const pos = parent.keys?.get(String(last));
+        if (pos) return part === 'key' ? pos[0] : pos[1];
+      }
+    } else {
+      const own = positions.get(pathKey(path));
+      if (own) return own.offset;
+    }
+    for (let n = path.length - 1; n >= 0; n--) {
+      const p = this.offsetOf(path.slice(0, n), n === 0 ? 'node' : 'value');
+      if (p >= 0) return p;
+    }
+    return 0;
   }
 }
 
-/** Where one mapping or sequence (and its keys / items) was written. */
-interface NodeInfo {
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+/** A location whose line and column are computed when first read. */
+function lazyLocation(source: SourceFile, path: readonly Step[], part: 'node' | 'key' | 'value'): SourceLocation {
+  let resolved: { line: number; column: number } | null = null;
+  const get = (): { line: number; column: number } => (resolved ??= source.locateOffset(source.offsetOf(path, part)));
+  return {
+    file: source.name,
+    get line() {
+      return get().line;
+    },
+    get column() {
+      return get().column;
+    },
+  };
+}
+
+interface Origin {
   source: SourceFile;
-  offset: number;
-  /** key -> [offset of the key, offset of its value] */
-  keys?: Map<string, [number, number]>;
-  /** offsets of the items of a sequence */
-  items?: number[];
+  path: readonly Step[];
+}
+
+interface NodeInfo extends Origin {
+  /** Keys renamed or moved here from elsewhere (namespacing, merging): where they really are. */
+  keys?: Map<string, Origin>;
 }
 
 /**
  * Maps loaded YAML objects back to file/line/column, so that errors found long after loading
  * (a wrong property type, an unknown node type) can say where the value was written. Objects are
- * keys of a WeakMap: the index costs nothing once the loaded values are dropped.
+ * keys of a WeakMap; positions are only computed when a location is read.
  */
 export class LocationIndex {
   private readonly nodes = new WeakMap<object, NodeInfo>();
 
-  record(target: object, source: SourceFile, offset: number): void {
-    this.nodes.set(target, { source, offset });
-  }
-
-  recordKey(target: object, key: string, keyOffset: number, valueOffset: number): void {
-    const info = this.nodes.get(target);
-    if (!info) return;
-    (info.keys ??= new Map()).set(key, [keyOffset, valueOffset]);
-  }
-
-  recordItem(target: unknown[], index: number, offset: number): void {
-    const info = this.nodes.get(target);
-    if (!info) return;
-    (info.items ??= [])[index] = offset;
+  record(target: object, source: SourceFile, path: readonly Step[]): void {
+    this.nodes.set(target, { source, path });
   }
 
   /** Copies what is known about `from` to `to` (for values rebuilt during merging/namespacing). */
   copy(from: object, to: object): void {
     const info = this.nodes.get(from);
-    if (info) this.nodes.set(to, { ...info, keys: info.keys ? new Map(info.keys) : undefined, items: info.items ? [...info.items] : undefined });
+    if (info) this.nodes.set(to, { ...info, keys: info.keys ? new Map(info.keys) : undefined });
   }
 
-  /** Copies the location of key `fromKey` of `from` to key `toKey` of `to`. */
+  /** Key `toKey` of `to` was written as key `fromKey` of `from`. */
   copyKey(from: object, fromKey: string, to: object, toKey: string): void {
-    const src = this.nodes.get(from)?.keys?.get(fromKey);
+    const src = this.keyOrigin(from, fromKey);
     const dst = this.nodes.get(to);
-    if (src && dst) (dst.keys ??= new Map()).set(toKey, src);
+    if (src && dst && !(fromKey === toKey && src.source === dst.source && samePath(src.path, [...dst.path, toKey]))) {
+      (dst.keys ??= new Map()).set(toKey, src);
+    }
+  }
+
+  private keyOrigin(target: object, key: string): Origin | undefined {
+    const info = this.nodes.get(target);
+    if (!info) return undefined;
+    return info.keys?.get(key) ?? { source: info.source, path: [...info.path, key] };
   }
 
   /** Where the mapping / sequence starts. */
   of(target: unknown): SourceLocation | undefined {
     if (typeof target !== 'object' || target === null) return undefined;
     const info = this.nodes.get(target);
-    return info ? info.source.locate(info.offset) : undefined;
+    return info ? lazyLocation(info.source, info.path, 'node') : undefined;
   }
 
   /** Where `key` of a mapping is written (falls back to the mapping itself). */
   ofKey(target: unknown, key: string): SourceLocation | undefined {
     if (typeof target !== 'object' || target === null) return undefined;
-    const info = this.nodes.get(target);
-    if (!info) return undefined;
-    const pos = info.keys?.get(key);
-    return info.source.locate(pos ? pos[0] : info.offset);
+    const origin = this.keyOrigin(target, key);
+    return origin ? lazyLocation(origin.source, origin.path, 'key') : undefined;
   }
 
   /** Where the value of `key` starts (falls back to the key, then to the mapping). */
   ofValue(target: unknown, key: string): SourceLocation | undefined {
     if (typeof target !== 'object' || target === null) return undefined;
-    const info = this.nodes.get(target);
-    if (!info) return undefined;
-    const pos = info.keys?.get(key);
-    return info.source.locate(pos ? pos[1] : info.offset);
+    const origin = this.keyOrigin(target, key);
+    return origin ? lazyLocation(origin.source, origin.path, 'value') : undefined;
   }
 
   /** Where item `index` of a sequence starts. */
   ofItem(target: unknown, index: number): SourceLocation | undefined {
     if (!Array.isArray(target)) return undefined;
     const info = this.nodes.get(target);
-    if (!info) return undefined;
-    const pos = info.items?.[index];
-    return info.source.locate(pos ?? info.offset);
+    return info ? lazyLocation(info.source, [...info.path, index], 'value') : undefined;
   }
 
   /** The file a mapping / sequence was loaded from. */
@@ -118,7 +155,7 @@ export class LocationIndex {
   }
 
   /** Locates a path below `root` (keys and indexes), as precisely as recorded. */
-  ofPath(root: unknown, path: readonly (string | number)[]): SourceLocation | undefined {
+  ofPath(root: unknown, path: readonly Step[]): SourceLocation | undefined {
     let current: unknown = root;
     let best = this.of(root);
     for (const step of path) {
@@ -129,4 +166,8 @@ export class LocationIndex {
     }
     return best;
   }
+}
+
+function samePath(a: readonly Step[], b: readonly Step[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
 }

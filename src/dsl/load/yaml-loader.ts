@@ -1,6 +1,6 @@
-import { Scalar, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Alias, Document, Node as YamlNode, Pair, ParsedNode, Tags, YAMLMap, YAMLSeq } from 'yaml';
+import { FAILSAFE_SCHEMA, NOT_RESOLVED, Schema, YAMLException, defineScalarTag, floatYaml11Tag, intYaml11Tag, loadAll, mergeTag, nullYaml11Tag } from 'js-yaml';
 import { DslError } from '../errors';
+import type { SourceLocation } from '../errors';
 import type { Dict, Value } from '../plan';
 import type { LoadLimits } from './limits';
 import { SourceFile } from './locations';
@@ -10,77 +10,19 @@ import type { LocationIndex } from './locations';
 const YAML_ERROR = -1;
 
 /**
- * PyYAML (which Cloudify uses) reads YAML 1.1 but only yes/no/on/off/true/false as booleans, not
- * y/n; and it has no binary/set/omap in its safe loader that a blueprint could use meaningfully.
+ * PyYAML (which Cloudify uses) reads YAML 1.1 but takes only yes/no/on/off/true/false as
+ * booleans (not y/n), and a blueprint has no use for timestamps, binary, sets or omaps.
  */
 const PY_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 const PY_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
-const DROPPED_TAGS = new Set(['tag:yaml.org,2002:binary', 'tag:yaml.org,2002:omap', 'tag:yaml.org,2002:pairs', 'tag:yaml.org,2002:set', 'tag:yaml.org,2002:timestamp']);
+const pythonBool = defineScalarTag<boolean>('tag:yaml.org,2002:bool', {
+  implicit: true,
+  implicitFirstChars: ['y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O'],
+  resolve: (source) => (PY_TRUE.test(source) ? true : PY_FALSE.test(source) ? false : NOT_RESOLVED),
+  identify: (value) => typeof value === 'boolean',
+});
+const SCHEMA = new Schema([...FAILSAFE_SCHEMA.tags, nullYaml11Tag, pythonBool, intYaml11Tag, floatYaml11Tag, mergeTag]);
 
-function pythonLikeTags(tags: Tags): Tags {
-  const result: Tags = [];
-  for (const t of tags) {
-    if (typeof t === 'string') {
-      if (!['binary', 'omap', 'pairs', 'set', 'timestamp'].includes(t)) result.push(t);
-      continue;
-    }
-    if (DROPPED_TAGS.has(t.tag)) continue;
-    if (t.tag === 'tag:yaml.org,2002:bool' && 'test' in t && t.test) {
-      const isTrue = t.test.test('true');
-      result.push({ ...t, test: isTrue ? PY_TRUE : PY_FALSE, resolve: () => new Scalar(isTrue) });
-      continue;
-    }
-    result.push(t);
-  }
-  return result;
-}
-
-interface Context {
-  doc: Document.Parsed;
-  source: SourceFile;
-  index: LocationIndex;
-  limits: LoadLimits;
-  /** Nodes materialised below an alias so far. */
-  expanded: number;
-  /** Anchored nodes being converted (an alias to one of them would recurse forever). */
-  resolving: Set<YamlNode>;
-  /** What each alias refers to (found once: Alias.resolve() searches the whole document). */
-  aliasTargets: Map<Alias, YamlNode>;
-}
-
-/** Records, in document order, the node each alias points to (the latest anchor of that name). */
-function indexAliases(root: YamlNode | null | undefined): Map<Alias, YamlNode> {
-  const anchors = new Map<string, YamlNode>();
-  const targets = new Map<Alias, YamlNode>();
-  const stack: (YamlNode | null | undefined)[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (!node) continue;
-    if (isAlias(node)) {
-      const target = anchors.get(node.source);
-      if (target) targets.set(node, target);
-      continue;
-    }
-    const anchor = (node as { anchor?: string }).anchor;
-    if (anchor) anchors.set(anchor, node);
-    if (isMap(node)) {
-      const pairs = node.items as Pair[];
-      for (let i = pairs.length - 1; i >= 0; i--) {
-        stack.push(pairs[i]!.value as YamlNode | null);
-        stack.push(pairs[i]!.key as YamlNode | null);
-      }
-    } else if (isSeq(node)) {
-      for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i] as YamlNode | null);
-    }
-  }
-  return targets;
-}
-
-/**
- * Loads one YAML file into plain JSON-like values, recording where every mapping, key and item
- * was written. Rejects files over the size cap, syntax errors, duplicate keys, excessive alias
- * expansion and excessive nesting, each with the file, line and column.
- */
 export interface LoadOptions {
   /**
    * Accept duplicate keys, the last one winning (PyYAML's behaviour). Only for files the manager
@@ -89,151 +31,104 @@ export interface LoadOptions {
   allowDuplicateKeys?: boolean;
 }
 
+function yamlError(message: string, source: SourceFile, offset?: number, line?: number, column?: number): DslError {
+  let location: SourceLocation;
+  if (line !== undefined && column !== undefined) location = { file: source.name, line: line + 1, column: column + 1 };
+  else location = { file: source.name, ...source.locateOffset(offset ?? 0) };
+  return new DslError(`Illegal yaml; ${message}`, YAML_ERROR, location);
+}
+
+/**
+ * Loads one YAML file into plain JSON-like values and records, for every mapping and sequence,
+ * the file and path it came from (line/column are derived from them only when an error needs
+ * them). Rejects files over the size cap, syntax errors, duplicate keys, nesting deeper than the
+ * cap and alias expansion beyond the cap (a "billion laughs" file fails in milliseconds).
+ */
 export function loadYaml(text: string, file: string, limits: LoadLimits, index: LocationIndex, options: LoadOptions = {}): Value {
   const source = new SourceFile(file, text);
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > limits.maxBytes) {
-    throw new DslError(`Illegal yaml; file '${file}' is ${bytes} bytes, more than the ${limits.maxBytes} allowed`, YAML_ERROR, { file, line: 1, column: 1 });
-  }
-  let doc: Document.Parsed;
+  if (bytes > limits.maxBytes) throw yamlError(`file '${file}' is ${bytes} bytes, more than the ${limits.maxBytes} allowed`, source, 0);
+  let documents: unknown[];
   try {
-    doc = parseDocument(text, {
-      version: '1.1',
-      merge: true,
-      uniqueKeys: !options.allowDuplicateKeys,
-      strict: true,
-      prettyErrors: false,
-      customTags: pythonLikeTags,
-    });
+    documents = loadAll(text, { filename: file, schema: SCHEMA, json: options.allowDuplicateKeys === true, maxDepth: limits.maxDepth });
   } catch (err) {
-    // The parser recurses: absurd nesting can exhaust the stack before our own depth check.
-    throw new DslError(`Illegal yaml; ${(err as Error).message}`, YAML_ERROR, { file, line: 1, column: 1 });
-  }
-  const firstError = doc.errors[0];
-  if (firstError) {
-    const message = firstError.code === 'DUPLICATE_KEY' ? 'duplicate key (map keys must be unique)' : firstError.message.split('\n')[0];
-    throw new DslError(`Illegal yaml; ${message}`, YAML_ERROR, source.locate(firstError.pos[0]));
-  }
-  const ctx: Context = { doc, source, index, limits, expanded: 0, resolving: new Set(), aliasTargets: indexAliases(doc.contents as YamlNode | null) };
-  try {
-    return convert(doc.contents as ParsedNode | null, ctx, 0, false);
-  } catch (err) {
-    if (err instanceof DslError) throw err;
-    throw new DslError(`Illegal yaml; ${(err as Error).message}`, YAML_ERROR, { file, line: 1, column: 1 });
-  }
-}
-
-function offsetOf(node: YamlNode | null | undefined): number {
-  return node?.range?.[0] ?? 0;
-}
-
-function convert(node: YamlNode | null | undefined, ctx: Context, depth: number, underAlias: boolean): Value {
-  if (depth > ctx.limits.maxDepth) {
-    throw new DslError(`Illegal yaml; nesting deeper than ${ctx.limits.maxDepth} levels`, YAML_ERROR, ctx.source.locate(offsetOf(node)));
-  }
-  if (underAlias && ++ctx.expanded > ctx.limits.maxAliasExpansion) {
-    throw new DslError(
-      `Illegal yaml; alias expansion exceeds ${ctx.limits.maxAliasExpansion} nodes (a resource exhaustion attack such as "billion laughs"?)`,
-      YAML_ERROR,
-      ctx.source.locate(offsetOf(node)),
-    );
-  }
-  if (node === null || node === undefined) return null;
-  if (isAlias(node)) return convertAlias(node, ctx, depth);
-  if (isScalar(node)) return scalarValue(node);
-  if (isMap(node)) return convertMap(node, ctx, depth, underAlias);
-  if (isSeq(node)) return convertSeq(node, ctx, depth, underAlias);
-  throw new DslError('Illegal yaml; unsupported node', YAML_ERROR, ctx.source.locate(offsetOf(node)));
-}
-
-function convertAlias(alias: Alias, ctx: Context, depth: number): Value {
-  const target = ctx.aliasTargets.get(alias);
-  if (!target) throw new DslError(`Illegal yaml; unknown alias *${alias.source}`, YAML_ERROR, ctx.source.locate(offsetOf(alias)));
-  if (ctx.resolving.has(target)) {
-    throw new DslError(`Illegal yaml; alias *${alias.source} refers to a node that contains it`, YAML_ERROR, ctx.source.locate(offsetOf(alias)));
-  }
-  ctx.resolving.add(target);
-  try {
-    // A fresh copy per use: nothing downstream can see two places share one object.
-    return convert(target, ctx, depth, true);
-  } finally {
-    ctx.resolving.delete(target);
-  }
-}
-
-function scalarValue(node: Scalar): Value {
-  const v = node.value;
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' || typeof v === 'boolean') return v;
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
-  if (typeof v === 'symbol') return String(v.description ?? '');
-  // Anything else (should not happen with our tag set) is kept as its source text.
-  return node.source ?? String(v);
-}
-
-function isMergeKey(key: unknown): boolean {
-  if (!isScalar(key)) return false;
-  const v = key.value;
-  return (typeof v === 'symbol' && v.description === '<<') || (v === '<<' && (!key.type || key.type === Scalar.PLAIN));
-}
-
-function keyString(key: unknown, ctx: Context): string {
-  if (isScalar(key)) {
-    const v = key.value;
-    if (v === null || v === undefined) return 'null';
-    return typeof v === 'symbol' ? String(v.description) : String(v);
-  }
-  if (isAlias(key)) {
-    const target = ctx.aliasTargets.get(key);
-    if (isScalar(target)) return keyString(target, ctx);
-  }
-  throw new DslError("Illegal yaml; mapping keys must be strings (found a mapping or sequence used as a key)", 1, ctx.source.locate(offsetOf(key as YamlNode)));
-}
-
-function convertMap(node: YAMLMap, ctx: Context, depth: number, underAlias: boolean): Dict {
-  const result: Dict = {};
-  ctx.index.record(result, ctx.source, offsetOf(node));
-  const merges: Pair[] = [];
-  for (const pair of node.items as Pair[]) {
-    if (isMergeKey(pair.key)) {
-      merges.push(pair);
-      continue;
+    if (err instanceof YAMLException) {
+      const mark = err.mark as { line?: number; column?: number; position?: number } | undefined;
+      throw yamlError(err.reason, source, mark?.position, mark?.line, mark?.column);
     }
-    const key = keyString(pair.key, ctx);
-    result[key] = convert(pair.value as YamlNode | null, ctx, depth + 1, underAlias);
-    ctx.index.recordKey(result, key, offsetOf(pair.key as YamlNode), offsetOf((pair.value as YamlNode | null) ?? (pair.key as YamlNode)));
+    // js-yaml recurses: absurd nesting may exhaust the stack before its depth check.
+    throw yamlError((err as Error).message, source, 0);
   }
-  // `<<` merge keys: explicit keys win, then earlier merge sources win over later ones.
-  for (const pair of merges) {
-    const sources = mergeSources(pair.value as YamlNode | null, ctx);
-    for (const sourceNode of sources) {
-      const merged = convert(sourceNode, ctx, depth, true);
-      if (typeof merged !== 'object' || merged === null || Array.isArray(merged)) {
-        throw new DslError('Illegal yaml; merge sources (<<) must be mappings', YAML_ERROR, ctx.source.locate(offsetOf(sourceNode)));
+  if (documents.length > 1) throw yamlError('a blueprint file must hold a single YAML document', source, 0);
+  const copier = new Copier(source, index, limits);
+  return copier.copy(documents[0] ?? null, [], 0);
+}
+
+/**
+ * Copies the parsed document into fresh plain objects: anchors/aliases become independent copies
+ * (downstream code may then transform values without surprises) up to the expansion cap, and
+ * every mapping / sequence is registered in the location index.
+ */
+class Copier {
+  private readonly seen = new WeakSet<object>();
+  private expanded = 0;
+  /** > 0 while copying a value seen before (an alias). */
+  private inAlias = 0;
+
+  constructor(
+    private readonly source: SourceFile,
+    private readonly index: LocationIndex,
+    private readonly limits: LoadLimits,
+  ) {}
+
+  copy(value: unknown, path: (string | number)[], depth: number): Value {
+    if (value === null || value === undefined || typeof value !== 'object') {
+      if (this.inAlias > 0) this.count(path);
+      return (value ?? null) as Value;
+    }
+    if (depth > this.limits.maxDepth) {
+      throw new DslError(`Illegal yaml; nesting deeper than ${this.limits.maxDepth} levels`, YAML_ERROR, this.location(path));
+    }
+    const repeated = this.seen.has(value);
+    if (repeated) this.inAlias++;
+    else this.seen.add(value);
+    try {
+      if (this.inAlias > 0) this.count(path);
+      if (Array.isArray(value)) {
+        const out: Value[] = new Array(value.length);
+        this.index.record(out, this.source, path);
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          out[i] = item !== null && typeof item === 'object' ? this.copy(item, [...path, i], depth + 1) : this.copy(item, path, depth + 1);
+        }
+        return out;
       }
-      for (const key of Object.keys(merged)) {
-        if (Object.prototype.hasOwnProperty.call(result, key)) continue;
-        result[key] = merged[key]!;
-        ctx.index.copyKey(merged, key, result, key);
+      const out: Dict = {};
+      this.index.record(out, this.source, path);
+      for (const key of Object.keys(value)) {
+        const raw = (value as Record<string, unknown>)[key];
+        const item = raw !== null && typeof raw === 'object' ? this.copy(raw, [...path, key], depth + 1) : this.copy(raw, path, depth + 1);
+        if (key === '__proto__') Object.defineProperty(out, key, { value: item, enumerable: true, configurable: true, writable: true });
+        else out[key] = item;
       }
+      return out;
+    } finally {
+      if (repeated) this.inAlias--;
     }
   }
-  return result;
-}
 
-function mergeSources(value: YamlNode | null, ctx: Context): YamlNode[] {
-  const target = isAlias(value) ? ctx.aliasTargets.get(value) : value;
-  if (isSeq(target)) return (target as YAMLSeq).items as YamlNode[];
-  return target ? [value as YamlNode] : [];
-}
+  /** Counts a node materialised below an alias against the expansion cap. */
+  private count(path: (string | number)[]): void {
+    if (++this.expanded > this.limits.maxAliasExpansion) {
+      throw new DslError(
+        `Illegal yaml; alias expansion exceeds ${this.limits.maxAliasExpansion} nodes (a resource exhaustion attack such as "billion laughs"?)`,
+        YAML_ERROR,
+        this.location(path),
+      );
+    }
+  }
 
-function convertSeq(node: YAMLSeq, ctx: Context, depth: number, underAlias: boolean): Value[] {
-  const result: Value[] = [];
-  ctx.index.record(result, ctx.source, offsetOf(node));
-  node.items.forEach((item, i) => {
-    result.push(convert(item as YamlNode | null, ctx, depth + 1, underAlias));
-    ctx.index.recordItem(result, i, offsetOf(item as YamlNode));
-  });
-  return result;
+  private location(path: (string | number)[]): SourceLocation {
+    return { file: this.source.name, ...this.source.locateOffset(this.source.offsetOf(path, 'node')) };
+  }
 }
