@@ -2,14 +2,16 @@
  * Deployment creation from a parsed plan (Cloudify's prepare_deployment_plan): inputs checked,
  * hybrid functions evaluated over the plan's evaluation sites (runtime functions stay as
  * expressions and mark their operations has_intrinsic_functions), statically named secrets checked,
- * nodes given their instance counts, node instances planned. The given plan is not modified.
+ * nodes given their instance counts, node instances planned.
+ *
+ * The given plan is never modified; the result shares the parts that did not change with it, so
+ * treat both as read-only (or clone before mutating).
  */
-import type { Dict, Plan } from '../plan';
+import type { Dict, Plan, Value } from '../plan';
 import type { MaybePromise } from '../functions/context';
 import { Evaluator } from '../functions/evaluator';
 import { planContext } from '../functions/memory-context';
-import { containsFunction } from '../functions/names';
-import { planSites } from '../functions/plan-sites';
+import { PlanMapper, forEachPlanSite } from '../functions/plan-walk';
 import { type RandomSource, planInstances } from '../instances';
 import { resolveDeploymentInputs } from './inputs';
 import { deploymentNode } from './nodes';
@@ -27,25 +29,18 @@ export interface PrepareDeploymentOptions {
   random?: RandomSource;
 }
 
+/** Instance counts are needed to plan, so they are evaluated even when the rest waits for runtime. */
 function isCountSite(path: string): boolean {
   return path.endsWith('.capabilities.scalable.properties') || path.startsWith('scaling_groups.');
 }
 
 export async function prepareDeploymentPlan(source: Plan, inputs: Dict | null | undefined, options: PrepareDeploymentOptions = {}): Promise<DeploymentPlan> {
-  const plan = structuredClone(source);
-  const values = resolveDeploymentInputs(plan, inputs, { autoCorrectTypes: options.autoCorrectTypes });
-  const sites = planSites(plan);
-  const evaluator = new Evaluator({ mode: 'plan', context: planContext(plan, values) });
-  for (const site of sites) {
-    // Instance counts are needed to plan, so they are evaluated even when the rest waits for runtime.
-    if (!options.runtimeOnlyEvaluation || isCountSite(site.frame.path)) site.set(await evaluator.evaluate(site.get(), site.frame));
-  }
+  const values = resolveDeploymentInputs(source, inputs, { autoCorrectTypes: options.autoCorrectTypes });
+  const evaluator = new Evaluator({ mode: 'plan', context: planContext(source, values) });
+  const mapper = new PlanMapper((value, site) => evaluator.evaluate(value, site.frame), options.runtimeOnlyEvaluation ? isCountSite : undefined);
+  const plan = await mapper.plan(source);
   const secrets = new Set<string>();
-  for (const site of sites) {
-    const value = site.get();
-    if (site.operation) site.operation.has_intrinsic_functions = containsFunction(value);
-    collectSecretNames(value, secrets);
-  }
+  forEachPlanSite(plan, (value: Value) => collectSecretNames(value, secrets));
   if (options.secretExists) await checkSecretsExist(secrets, options.secretExists);
   const nodes = plan.nodes.map(deploymentNode);
   const node_instances = planInstances(nodes, plan.scaling_groups, { random: options.random });

@@ -4,7 +4,7 @@ export type { EvaluationContext, EvaluationMode, Frame, InstanceLike, MaybePromi
 export { UnknownInputError, FunctionValidationError } from './errors';
 export { Evaluator, RecursionLimitError, RECURSION_LIMIT, evaluateValue } from './evaluator';
 export { validateFunctions } from './validate';
-export { planSites, type PlanSite } from './plan-sites';
+export { PlanMapper, forEachPlanSite, type PlanSite, type SiteMapper } from './plan-walk';
 export { memoryContext, planContext, type MemoryContextData } from './memory-context';
 export { evaluateFunctions, evaluateNodeProperties, evaluateOutputs, evaluateCapabilities, type InstanceScope } from './runtime';
 export { staticSecretName } from './get-secret';

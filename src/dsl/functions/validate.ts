@@ -7,7 +7,7 @@ import { DslError } from '../errors';
 import type { Plan, Value } from '../plan';
 import type { ValidationSite } from './definition';
 import { parseFunction } from './names';
-import { planSites } from './plan-sites';
+import { forEachPlanSite } from './plan-walk';
 import { FUNCTIONS } from './registry';
 
 function locate(err: unknown, path: string): unknown {
@@ -37,7 +37,7 @@ function validateValue(value: Value, site: ValidationSite, plan: Plan): void {
 }
 
 export function validateFunctions(plan: Plan): void {
-  for (const site of planSites(plan)) {
-    validateValue(site.get(), { scope: site.frame.scope, path: site.frame.path, node: site.node, relationship: site.relationship }, plan);
-  }
+  forEachPlanSite(plan, (value, site) => {
+    validateValue(value, { scope: site.frame.scope, path: site.frame.path, node: site.node, relationship: site.relationship }, plan);
+  });
 }
