@@ -1,6 +1,8 @@
 import { DslError } from '../errors';
 import type { LocationIndex } from '../load/locations';
 import type { Dict, DslVersion, Value } from '../plan';
+import { isLibraryValue } from '../library';
+import { checkSectionGates } from '../validate/toplevel';
 import { isDict } from '../values';
 import { atLeast } from '../version';
 import type { ImportedFile } from './collect';
@@ -32,6 +34,7 @@ export function mergeImports(files: ImportedFile[], dsl: DslVersion, index: Loca
   for (const file of files) {
     let doc = file.namespace ? namespaceDocument(file.doc, file.namespace, index) : file.doc;
     if (file.properties) doc = applyPluginProperties(doc, file.properties, index);
+    if (!isLibraryValue(file.doc)) checkSectionGates(doc, dsl, index);
     for (const key of Object.keys(doc)) {
       if (IGNORE.has(key)) continue;
       const value = doc[key]!;

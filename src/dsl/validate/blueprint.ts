@@ -34,7 +34,7 @@ function uniquePlugins(lists: Iterable<PlanPlugin[]>): PlanPlugin[] {
  */
 export function buildPlan(input: BuildInput): Plan {
   const { dsl, doc, index } = input;
-  checkCombined(doc, dsl, index);
+  checkCombined(doc, index);
   const ctx: ValidationContext = { dsl, index, doc, resources: input.resources, dataTypes: {}, plugins: {} };
   ctx.plugins = resolvePlugins(ctx);
   const dataTypes = resolveDataTypes(ctx);

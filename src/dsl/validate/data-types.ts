@@ -6,7 +6,7 @@ import type { ValidationContext } from './context';
 import { Resolver } from './inheritance';
 import { mergeSchemas, parseSchema } from './schemas';
 import type { ParsedSchema } from './schemas';
-import { checkKeys, expectDict, gate, optionalDict, optionalString } from './shape';
+import { checkKeys, expectDict, optionalDict, optionalString } from './shape';
 
 interface ResolvedDataType {
   parsed: ParsedSchema;
@@ -20,7 +20,6 @@ interface ResolvedDataType {
  */
 export function resolveDataTypes(ctx: ValidationContext): { dataTypes: DataTypes; plan: Dict } {
   const { doc, index } = ctx;
-  gate(doc, 'data_types', '1_2', ctx.dsl, index);
   const raw = optionalDict(doc.data_types, 'data_types', index.ofValue(doc, 'data_types'));
   const dataTypes: DataTypes = {};
   const scoped: ValidationContext = { ...ctx, dataTypes };

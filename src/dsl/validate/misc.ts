@@ -1,7 +1,7 @@
 import type { Dict, Value } from '../plan';
 import { isDict } from '../values';
 import type { ValidationContext } from './context';
-import { checkKeys, expectDict, formatError, gate, optionalDict, optionalList, optionalString, required } from './shape';
+import { checkKeys, expectDict, formatError, optionalDict, optionalList, optionalString, required } from './shape';
 
 /** `outputs` / `capabilities`: {description, value (required, any value incl. functions)}. */
 export function resolveValues(section: 'outputs' | 'capabilities', ctx: ValidationContext): Record<string, { description?: string; value: Value }> {
@@ -64,6 +64,5 @@ export function resolveDeploymentSettings(ctx: ValidationContext): Dict {
 /** `resource_tags` (1_3): a dict of plain values or functions. */
 export function resolveResourceTags(ctx: ValidationContext): Dict {
   const { doc, index } = ctx;
-  gate(doc, 'resource_tags', '1_3', ctx.dsl, index);
   return optionalDict(doc.resource_tags, 'resource_tags', index.ofValue(doc, 'resource_tags'));
 }

@@ -3,7 +3,7 @@ import type { PlanGroup, PlanNode, PlanPolicy, PlanScalingGroup } from '../plan'
 import type { ValidationContext } from './context';
 import { CONTAINED_IN } from './relationship-types';
 import { parseScalableProperties } from './scalable';
-import { checkKeys, expectDict, expectString, gate, optionalDict, optionalList, required } from './shape';
+import { checkKeys, expectDict, expectString, optionalDict, optionalList, required } from './shape';
 
 const SCALING_POLICY = 'cloudify.policies.scaling';
 
@@ -15,7 +15,6 @@ const SCALING_POLICY = 'cloudify.policies.scaling';
  */
 export function resolvePolicies(ctx: ValidationContext, groups: Record<string, PlanGroup>, nodes: PlanNode[]): { policies: Record<string, PlanPolicy>; scalingGroups: Record<string, PlanScalingGroup> } {
   const { doc, index } = ctx;
-  gate(doc, 'policies', '1_3', ctx.dsl, index);
   const raw = optionalDict(doc.policies, 'policies', index.ofValue(doc, 'policies'));
   const policies: Record<string, PlanPolicy> = {};
   const scalingGroups: Record<string, PlanScalingGroup> = {};

@@ -56,8 +56,19 @@ export function checkMainFile(doc: Dict, dsl: DslVersion, index: LocationIndex):
   }
 }
 
+/**
+ * Version gates of whole sections, checked file by file before merging (the built-in library is
+ * exempt: its sections must not fail an old blueprint that imports it).
+ */
+export function checkSectionGates(doc: Dict, dsl: DslVersion, index: LocationIndex): void {
+  gate(doc, 'description', '1_2', dsl, index);
+  gate(doc, 'data_types', '1_2', dsl, index);
+  gate(doc, 'policies', '1_3', dsl, index);
+  gate(doc, 'resource_tags', '1_3', dsl, index);
+}
+
 /** Shapes of the combined blueprint's scalar sections. */
-export function checkCombined(doc: Dict, dsl: DslVersion, index: LocationIndex): void {
+export function checkCombined(doc: Dict, index: LocationIndex): void {
   checkKeys(doc, TOP_LEVEL_KEYS, 'blueprint', index);
   if (doc.description !== undefined && doc.description !== null && typeof doc.description !== 'string') {
     throw new DslError("description: expected 'str' type", 1, index.ofValue(doc, 'description'));
@@ -65,5 +76,4 @@ export function checkCombined(doc: Dict, dsl: DslVersion, index: LocationIndex):
   if (doc.metadata !== undefined && doc.metadata !== null && (typeof doc.metadata !== 'object' || Array.isArray(doc.metadata))) {
     throw new DslError("metadata: expected 'dict' type", 1, index.ofValue(doc, 'metadata'));
   }
-  gate(doc, 'description', '1_2', dsl, index);
 }
