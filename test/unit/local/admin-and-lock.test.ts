@@ -38,11 +38,13 @@ describe('data folder lock', () => {
   it('refuses a second runtime on the same folder while the first holds it', async () => {
     const release = await lockDataDir(dir);
     expect(await readFile(path.join(dir, 'runtime.pid'), 'utf8')).toBe(`${process.pid}\n`);
-    // The holder is alive (another pid than ours would be refused; simulate with pid 1).
-    await writeFile(path.join(dir, 'runtime.pid'), '1\n');
-    await expect(lockDataDir(dir)).rejects.toThrow(/Another Stratus runtime \(pid 1\)/);
+    // Another runtime in this process.
+    await expect(lockDataDir(dir)).rejects.toThrow(`Another Stratus runtime (pid ${process.pid})`);
     await release();
     await expect(stat(path.join(dir, 'runtime.pid'))).rejects.toThrow();
+    // Another live process (pid 1 always exists).
+    await writeFile(path.join(dir, 'runtime.pid'), '1\n');
+    await expect(lockDataDir(dir)).rejects.toThrow(/Another Stratus runtime \(pid 1\)/);
   });
 
   it('takes over a lock left by a dead process', async () => {
