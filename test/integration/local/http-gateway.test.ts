@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { createHttpApiHandler } from '../../../lambdas/http-api';
 import type { LocalRuntime } from '../../../local/runtime';
 import { startTestRuntime } from '../../support/local-runtime';
@@ -37,7 +37,7 @@ beforeAll(async () => {
     handlers: {
       httpApi: (settings) => {
         const real = createHttpApiHandler(settings);
-        return (async (event: APIGatewayProxyEventV2, context) =>
+        return (async (event: APIGatewayProxyEventV2, context: Context) =>
           event.rawPath.startsWith('/test/') ? probe(event) : real(event, context)) as never;
       },
     },
@@ -66,7 +66,7 @@ describe('HTTP gateway → HTTP API function', () => {
     const wrong = await fetch(`${runtime.restUrl}/api/version`, { method: 'DELETE' });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('GET');
-    expect((await wrong.json()).error_code).toBe('method_not_allowed_error');
+    expect(((await wrong.json()) as { error_code: string }).error_code).toBe('method_not_allowed_error');
   });
 
   it('delivers a binary body base64-encoded and sends a base64 response back as the same bytes', async () => {

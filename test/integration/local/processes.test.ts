@@ -23,7 +23,7 @@ describe('the npm start process', () => {
 
       const res = await fetch(`${restUrl}/api/version`);
       expect(res.status).toBe(200);
-      expect((await res.json()).edition).toBe('community');
+      expect(((await res.json()) as { edition: string }).edition).toBe('community');
 
       child.kill('SIGTERM');
       expect(await exitCodeOf(child)).toBe(0);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import type { SQSRecord } from 'aws-lambda';
+import type { Context, SQSRecord } from 'aws-lambda';
 import { createWorkflowWorkerHandler } from '../../../lambdas/workflow-worker';
 import type { LocalRuntime } from '../../../local/runtime';
 import { QUEUES } from '../../../src/config/resources';
@@ -30,7 +30,7 @@ beforeAll(async () => {
             throw new Error('this message always fails');
           },
         });
-        return (async (event: { Records: SQSRecord[] }, context) => {
+        return (async (event: { Records: SQSRecord[] }, context: Context) => {
           batchSizes.push(event.Records.length);
           return worker(event as never, context);
         }) as never;
