@@ -129,10 +129,15 @@ function removalChooser(forest: Forest, entity: ModifiedEntity): RemovalChooser 
 
 /** Targets each all_to_one relationship used before, so a scale keeps them. */
 function previousAllToOne(nodes: PlanningNode[], records: PlannedNodeInstance[]): PreviousTargets {
+  // Only relationships that are the node's one relationship of their type to their target can be
+  // told apart in the stored instances (which record type and target, not the template).
   const allToOne = new Set<string>();
   for (const n of nodes) {
+    const seen = new Map<string, number>();
+    for (const rel of n.relationships) seen.set(allToOneKey(n.id, rel.target_id, rel.type), (seen.get(allToOneKey(n.id, rel.target_id, rel.type)) ?? 0) + 1);
     for (const rel of n.relationships) {
-      if (!isContainedIn(rel) && rel.properties?.connection_type === ALL_TO_ONE) allToOne.add(allToOneKey(n.id, rel.target_id, rel.type));
+      const key = allToOneKey(n.id, rel.target_id, rel.type);
+      if (!isContainedIn(rel) && rel.properties?.connection_type === ALL_TO_ONE && seen.get(key) === 1) allToOne.add(key);
     }
   }
   const result: PreviousTargets = new Map();

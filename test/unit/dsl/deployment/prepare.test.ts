@@ -139,6 +139,15 @@ describe('prepareDeploymentPlan', () => {
     expect(d.inputs).toEqual({ hosts: 2, apps: 3, port: 9090, secret_name: 'db_pass' });
   });
 
+  it('shares what it did not change with the blueprint plan', async () => {
+    const source = blueprint();
+    source.nodes[2].operations = { 'cloudify.interfaces.lifecycle.create': op({ plain: 1 }) };
+    const d = await prepareDeploymentPlan(source, {});
+    expect(d.nodes[2].operations['cloudify.interfaces.lifecycle.create']).toBe(source.nodes[2].operations['cloudify.interfaces.lifecycle.create']);
+    expect(d.nodes[0].relationships).toBe(source.nodes[0].relationships);
+    expect(d.nodes[1].properties).not.toBe(source.nodes[1].properties);
+  });
+
   it('plans instances with counts from inputs and serves REST node counts', async () => {
     const d = await prepareDeploymentPlan(blueprint(), { hosts: 2, apps: 3 });
     const app = d.nodes.find((n) => n.id === 'app')!;

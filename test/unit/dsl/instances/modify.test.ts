@@ -105,6 +105,14 @@ describe('modifyDeployment', () => {
     expect(shrink.reduced).toHaveLength(2);
   });
 
+  it('does not confuse an all_to_one relationship with another of the same type to the same node', () => {
+    const q = plan({ nodes: [node('app', { relationships: [connectedTo('db'), connectedTo('db', { connection_type: 'all_to_one' })] }), node('db', { instances: 2 })] });
+    const start = planInstances(q.nodes, {});
+    expect(start[0].relationships).toHaveLength(3);
+    const m = modifyDeployment({ nodes: q.nodes, scalingGroups: {}, instances: start, modified: { app: { instances: 2 } } });
+    expect(m.added[0].relationships).toEqual(start[0].relationships);
+  });
+
   it('scales a scaling group as a whole, pairing new members inside their new group instance', () => {
     const q = plan({
       nodes: [node('vm', { compute: true }), node('app', { relationships: [containedIn('vm'), connectedTo('cfg')] }), node('cfg', { relationships: [containedIn('vm')] })],
