@@ -187,7 +187,7 @@ export function modifyDeployment(input: ModifyDeploymentInput): DeploymentModifi
   const result: DeploymentModification = { added: [], removed: [], extended: [], reduced: [], node_instances: [] };
   for (const nodeId of topology.nodeOrder) {
     for (const instance of [...forest.instancesOf(nodeId)].sort((a, b) => a.index - b.index)) {
-      const fresh = instanceRecord(instance, paired.get(instance.id) ?? []);
+      const fresh = instanceRecord(instance, paired.get(instance.id));
       if (!instance.previous) {
         result.added.push(fresh);
         result.node_instances.push(fresh);

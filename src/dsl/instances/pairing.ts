@@ -13,10 +13,14 @@ import { CONNECTED_TO, DEPENDS_ON, type Topology, containingGroups, isContainedI
 export const ALL_TO_ALL = 'all_to_all';
 export const ALL_TO_ONE = 'all_to_one';
 
-/** A relationship instance with the position of its template relationship (for ordering). */
-export interface PairedRelationship {
-  relationship: InstanceRelationship;
-  order: number;
+/**
+ * The relationship instances of one source instance, with the position of each one's template
+ * relationship (for ordering). Parallel arrays, filled in template order, because there are
+ * tens of thousands of them in a large deployment.
+ */
+export interface PairedRelationships {
+  relationships: InstanceRelationship[];
+  orders: number[];
 }
 
 /** `source node|target node|relationship type` → target instance ids used before (all_to_one memory). */
@@ -64,8 +68,8 @@ function chooseOne(key: string, targets: ForestInstance[], previous: PreviousTar
 }
 
 /** Relationship instances of every connected_to/depends_on relationship, by source instance id. */
-export function pairRelationships(forest: Forest, topology: Topology, previous?: PreviousTargets): Map<string, PairedRelationship[]> {
-  const result = new Map<string, PairedRelationship[]>();
+export function pairRelationships(forest: Forest, topology: Topology, previous?: PreviousTargets): Map<string, PairedRelationships> {
+  const result = new Map<string, PairedRelationships>();
   for (const nodeId of topology.nodeOrder) {
     const unit = topology.units.get(nodeId)!;
     for (const [order, rel] of unit.node!.relationships.entries()) {
@@ -96,9 +100,12 @@ export function pairRelationships(forest: Forest, topology: Topology, previous?:
       const parts = sharedGroup ? partition(forest, sharedGroup, sources, targets) : [[sources, targets] as [ForestInstance[], ForestInstance[]]];
       for ([sources, targets] of parts) {
         for (const source of sources) {
-          const list = result.get(source.id) ?? [];
-          for (const target of targets) list.push({ order, relationship: { type: rel.type, target_name: rel.target_id, target_id: target.id } });
-          result.set(source.id, list);
+          let paired = result.get(source.id);
+          if (!paired) result.set(source.id, (paired = { relationships: [], orders: [] }));
+          for (const target of targets) {
+            paired.relationships.push({ type: rel.type, target_name: rel.target_id, target_id: target.id });
+            paired.orders.push(order);
+          }
         }
       }
     }

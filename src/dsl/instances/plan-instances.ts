@@ -7,7 +7,7 @@
 import type { PlannedNodeInstance } from '../plan';
 import { type ForestInstance, Forest, containedRelationship, scalingGroupsOf } from './forest';
 import { InstanceIdGenerator, type RandomSource } from './ids';
-import { type PairedRelationship, pairRelationships } from './pairing';
+import { type PairedRelationships, pairRelationships } from './pairing';
 import { type PlanningGroup, type PlanningNode, type Topology, buildTopology } from './topology';
 
 export interface PlanInstancesOptions {
@@ -17,32 +17,37 @@ export interface PlanInstancesOptions {
   takenIds?: Iterable<string>;
 }
 
+const NONE: PairedRelationships = { relationships: [], orders: [] };
+
 /** A node instance record from the forest and its paired relationships, relationships in template order. */
-export function instanceRecord(instance: ForestInstance, paired: PairedRelationship[]): PlannedNodeInstance {
-  const relationships: PairedRelationship[] = [];
+export function instanceRecord(instance: ForestInstance, paired: PairedRelationships = NONE): PlannedNodeInstance {
+  // Paired relationships come in template order; the contained_in one goes in at its own position.
+  let relationships = paired.relationships.slice();
   const contained = containedRelationship(instance);
-  if (contained) relationships.push({ order: instance.unit.contained!.index, relationship: contained });
-  relationships.push(...paired);
-  // Stable sort: equal orders keep their pairing order.
-  relationships.sort((a, b) => a.order - b.order);
+  if (contained) {
+    const at = paired.orders.findIndex((order) => order > instance.unit.contained!.index);
+    if (at < 0) relationships.push(contained);
+    else relationships = [...relationships.slice(0, at), contained, ...relationships.slice(at)];
+  }
   return {
     id: instance.id,
     node_id: instance.unit.name,
     host_id: instance.hostId,
-    relationships: relationships.map((r) => r.relationship),
+    relationships,
     scaling_groups: scalingGroupsOf(instance),
     index: instance.index,
   };
 }
 
-export function forestRecords(forest: Forest, topology: Topology, paired: Map<string, PairedRelationship[]>): PlannedNodeInstance[] {
-  return topology.nodeOrder.flatMap((nodeId) =>
-    forest
-      .instancesOf(nodeId)
-      .slice()
-      .sort((a, b) => a.index - b.index)
-      .map((instance) => instanceRecord(instance, paired.get(instance.id) ?? [])),
-  );
+function byIndex(instances: ForestInstance[]): ForestInstance[] {
+  for (let i = 1; i < instances.length; i++) if (instances[i - 1].index > instances[i].index) return [...instances].sort((a, b) => a.index - b.index);
+  return instances;
+}
+
+export function forestRecords(forest: Forest, topology: Topology, paired: Map<string, PairedRelationships>): PlannedNodeInstance[] {
+  const records: PlannedNodeInstance[] = [];
+  for (const nodeId of topology.nodeOrder) for (const instance of byIndex(forest.instancesOf(nodeId))) records.push(instanceRecord(instance, paired.get(instance.id)));
+  return records;
 }
 
 export function planInstances(nodes: PlanningNode[], scalingGroups: Record<string, PlanningGroup>, options: PlanInstancesOptions = {}): PlannedNodeInstance[] {
