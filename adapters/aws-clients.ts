@@ -4,7 +4,9 @@
  */
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsSettings } from './aws-settings';
@@ -16,6 +18,8 @@ export class AwsClients {
   private sqsClient?: SQSClient;
   private s3Client?: S3Client;
   private managementClient?: ApiGatewayManagementApiClient;
+  private kmsClient?: KMSClient;
+  private secretsManagerClient?: SecretsManagerClient;
 
   constructor(
     private readonly settings: AwsSettings,
@@ -46,6 +50,18 @@ export class AwsClients {
     return this.s3Client;
   }
 
+  /** KMS (secret values are sealed under the manager's key). */
+  get kms(): KMSClient {
+    this.kmsClient ??= this.instrument(new KMSClient(this.base(undefined)));
+    return this.kmsClient;
+  }
+
+  /** Secrets Manager (the initial admin password). */
+  get secretsManager(): SecretsManagerClient {
+    this.secretsManagerClient ??= this.instrument(new SecretsManagerClient(this.base(undefined)));
+    return this.secretsManagerClient;
+  }
+
   /** The @connections management API at `endpoint` (the WebSocket stage's https URL in AWS). */
   management(endpoint: string): ApiGatewayManagementApiClient {
     this.managementClient ??= this.instrument(new ApiGatewayManagementApiClient(this.base(endpoint)));
@@ -53,6 +69,6 @@ export class AwsClients {
   }
 
   destroy(): void {
-    for (const client of [this.dynamoDb, this.sqsClient, this.s3Client, this.managementClient]) client?.destroy();
+    for (const client of [this.dynamoDb, this.sqsClient, this.s3Client, this.managementClient, this.kmsClient, this.secretsManagerClient]) client?.destroy();
   }
 }

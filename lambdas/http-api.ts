@@ -7,7 +7,8 @@ import type { Router } from '../src/api/router';
 import { toApiRequest, toProxyResult } from './support/http-event';
 import { lazyHandler } from './support/lazy';
 import type { LambdaHandler } from './support/lazy';
-import { createObservability, withObservability } from './support/observability';
+import { apiServices } from './support/api-container';
+import { createAwsClients, createObservability, withObservability } from './support/observability';
 import type { HandlerSettings } from './support/settings';
 
 export type HttpApiHandler = LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
@@ -17,10 +18,13 @@ export function createHttpApiHandler(settings: HandlerSettings, router?: Router)
   const { logger } = observability;
   const routes =
     router ??
-    createApiRouter({
-      onUnexpectedError: (err, request) =>
-        logger.error('Request failed', { method: request.method, path: request.path, error: err instanceof Error ? err : String(err) }),
-    });
+    createApiRouter(
+      {
+        onUnexpectedError: (err, request) =>
+          logger.error('Request failed', { method: request.method, path: request.path, error: err instanceof Error ? err : String(err) }),
+      },
+      apiServices(settings, createAwsClients(settings, observability)),
+    );
   return withObservability(observability, async (event: APIGatewayProxyEventV2) => toProxyResult(await routes.handle(toApiRequest(event))));
 }
 

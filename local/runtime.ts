@@ -28,6 +28,7 @@ import type { FunctionId, QueueId } from '../src/config/resources';
 import type { StratusConfig } from '../src/config/runtime-config';
 import { adminCredentials } from './admin-credentials';
 import type { AdminCredentials } from './admin-credentials';
+import { loadOrCreateSecretsKey, newSecretsKey } from '../adapters/local-key/secret-cipher';
 import { lockDataDir } from './data-dir';
 import { defaultJarCacheDir, ensureDynamoDbLocalJar } from './dynamodb-jar';
 import { startDynamoDbLocal } from './dynamodb-local';
@@ -143,6 +144,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   try {
     if (dataDir) cleanups.push(await lockDataDir(dataDir));
     const admin = await adminCredentials(dataDir);
+    // The key that seals stored secrets: kept beside the data (0600), or per run in memory.
+    const secretsKey = dataDir ? await loadOrCreateSecretsKey(dataDir) : newSecretsKey();
 
     // Listen first: a busy port fails fast, and the URLs are known before handlers are built.
     // Requests get a 503 until the gateways are built.
@@ -213,7 +216,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       wsUrl,
       restUrl,
     };
-    const settings: HandlerSettings = { config, aws, local: true, logLevel: options.logLevel ?? 'WARN' };
+    const settings: HandlerSettings = {
+      config,
+      aws,
+      local: true,
+      logLevel: options.logLevel ?? 'WARN',
+      localSecrets: { adminUsername: admin.username, adminPassword: admin.password, secretsKey: secretsKey.toString('base64') },
+    };
     const factories = { ...DEFAULT_HANDLERS, ...options.handlers };
     const fn = <E, R>(id: FunctionId) => localFunction<E, R>(id, stage, aws.region, factories[id](settings) as Handler<E, R>);
     const report = (what: string) => (err: unknown) => log(`${what}: ${err instanceof Error ? err.message : String(err)}`);

@@ -16,6 +16,18 @@ export interface HandlerSettings {
   /** Local runtime or test: no X-Ray, no EMF metrics on stdout. */
   local: boolean;
   logLevel: LogLevel;
+  /**
+   * Local runtime only: what AWS keeps in Secrets Manager and KMS: the initial admin password and
+   * the AES-256 key (base64) that seals stored secrets. Absent in Lambda.
+   */
+  localSecrets?: LocalSecrets;
+}
+
+export interface LocalSecrets {
+  adminUsername: string;
+  adminPassword: string;
+  /** base64 of 32 bytes. */
+  secretsKey: string;
 }
 
 const LEVELS: LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'];

@@ -1,10 +1,16 @@
 /**
  * The REST API: every resource's routes in one router. Later resources add their route lists here.
+ * Without services only the open routes (version) exist; the Lambda handler passes the services
+ * built from its settings (lambdas/support/api-container.ts).
  */
+import { coreRoutes } from './core-routes';
+import type { ApiServices } from './dependencies';
 import { Router } from './router';
 import type { RouterOptions } from './router';
 import { versionRoutes } from './version';
 
-export function createApiRouter(options: RouterOptions = {}): Router {
-  return new Router(options).addAll(versionRoutes);
+export function createApiRouter(options: RouterOptions = {}, services?: ApiServices): Router {
+  const router = new Router(options).addAll(versionRoutes);
+  if (services) router.addAll(coreRoutes(services));
+  return router;
 }

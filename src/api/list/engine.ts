@@ -26,6 +26,11 @@ export interface ListResource<T extends object = EntityData> extends ListFields 
   parentField?: string;
   /** The kind can be `global`: other tenants' global entities are listed too. */
   globalCapable?: boolean;
+  /**
+   * Hides entities from this caller (e.g. other users' `private` resources). Set only when
+   * something may be hidden: it forces the memory path, so that `total` counts what the caller sees.
+   */
+  visible?: (entity: Entity<T>) => boolean;
 }
 
 export interface ListScope {
@@ -69,7 +74,7 @@ function byCreation<T extends object>(a: Entity<T>, b: Entity<T>): number {
 export async function listEntities<T extends object>(store: ModelStore, resource: ListResource<T>, scope: ListScope, query: ListQuery): Promise<ListResult> {
   const order = indexOrder(resource as ListResource<object>, query);
   const globals = await foreignGlobals(store, resource, scope.tenants);
-  if (order && scope.tenants.length === 1 && globals.length === 0 && !hasNarrowing(query) && !query.getAllResults) {
+  if (order && scope.tenants.length === 1 && globals.length === 0 && !hasNarrowing(query) && !query.getAllResults && !resource.visible) {
     const page = await store.page<T>({ tenant: scope.tenants[0], kind: resource.kind }, { offset: query.offset, size: query.size, descending: order.descending });
     return { items: page.items.map((entity) => project(resource.render(entity), query.include)), total: page.total };
   }
@@ -81,6 +86,7 @@ export async function listEntities<T extends object>(store: ModelStore, resource
     entities = entities.concat(globals.filter((entity) => !parents || (entity.parent !== undefined && parents.includes(entity.parent))));
   }
   if (groups.length > 1 || globals.length > 0) entities.sort(byCreation);
+  if (resource.visible) entities = entities.filter(resource.visible);
   // Creation order is the order `entities` are in; any other order is sorted by the query's keys.
   const matched = applyQuery(
     entities.map((entity) => resource.render(entity)),

@@ -1,0 +1,64 @@
+/**
+ * Builds the REST API's dependencies from a handler's settings: the DynamoDB model store (large
+ * documents in the resources bucket), and for secrets and the first admin either the AWS services
+ * (KMS key ENV.secretsKeyId, Secrets Manager secret ENV.adminSecretArn) or, in the local runtime,
+ * the key and password it hands over in `settings.localSecrets`.
+ */
+import type { AwsClients } from '../../adapters/aws-clients';
+import { DynamoModelStore } from '../../adapters/dynamodb/model-store';
+import { KmsSecretCipher } from '../../adapters/kms/secret-cipher';
+import { LocalKeySecretCipher } from '../../adapters/local-key/secret-cipher';
+import { S3FileStore } from '../../adapters/s3/file-store';
+import { SecretsManagerAdminPassword } from '../../adapters/secrets-manager/admin-password';
+import { createApiServices } from '../../src/api/dependencies';
+import type { ApiDependencies, ApiServices } from '../../src/api/dependencies';
+import { ENV } from '../../src/config/resources';
+import { MissingConfigError, requireTable } from '../../src/config/runtime-config';
+import type { AdminPasswordSource } from '../../src/ports/admin-password';
+import type { SecretCipher } from '../../src/ports/secret-cipher';
+import type { HandlerSettings } from './settings';
+
+function cipherFor(settings: HandlerSettings, clients: AwsClients): SecretCipher {
+  if (settings.localSecrets) return new LocalKeySecretCipher(Buffer.from(settings.localSecrets.secretsKey, 'base64'));
+  const keyId = settings.config.secretsKeyId;
+  if (!keyId) throw new MissingConfigError('the KMS key for secrets', ENV.secretsKeyId);
+  return new KmsSecretCipher(clients.kms, keyId);
+}
+
+function adminPasswordFor(settings: HandlerSettings, clients: AwsClients): AdminPasswordSource {
+  const local = settings.localSecrets;
+  if (local) return { read: async () => ({ username: local.adminUsername, password: local.adminPassword }) };
+  const secretId = settings.config.adminSecretArn;
+  // Read lazily: only a manager that still has to bootstrap its admin needs the secret.
+  return {
+    read: () => {
+      if (!secretId) throw new MissingConfigError('the initial admin secret', ENV.adminSecretArn);
+      return new SecretsManagerAdminPassword(clients.secretsManager, secretId).read();
+    },
+  };
+}
+
+function hostOf(url: string | undefined): string {
+  if (!url) return 'localhost';
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return 'localhost';
+  }
+}
+
+export function apiDependencies(settings: HandlerSettings, clients: AwsClients): ApiDependencies {
+  const bucket = settings.config.buckets.resources;
+  const files = bucket ? new S3FileStore(clients.s3, bucket) : undefined;
+  return {
+    store: new DynamoModelStore({ client: clients.documents, tableName: requireTable(settings.config, 'model'), files }),
+    cipher: cipherFor(settings, clients),
+    adminPassword: adminPasswordFor(settings, clients),
+    files,
+    manager: { host: hostOf(settings.config.restUrl) },
+  };
+}
+
+export function apiServices(settings: HandlerSettings, clients: AwsClients): ApiServices {
+  return createApiServices(apiDependencies(settings, clients));
+}
