@@ -24,14 +24,19 @@ export type DslRestErrorCode =
   | 'function_evaluation_error';
 
 export class DslError extends Error {
+  /** Always a plain {file, line, column} (a location computed lazily is resolved here). */
+  readonly location?: SourceLocation;
+
   constructor(
     message: string,
     readonly code: number | null,
-    readonly location?: SourceLocation,
+    location?: SourceLocation,
     readonly errorCode: DslRestErrorCode = 'invalid_blueprint_error',
   ) {
-    super(location ? `${message} (${location.file}:${location.line}:${location.column})` : message);
+    const plain = location ? { file: location.file, line: location.line, column: location.column } : undefined;
+    super(plain ? `${message} (${plain.file}:${plain.line}:${plain.column})` : message);
     this.name = 'DslError';
+    if (plain) this.location = plain;
   }
 }
 

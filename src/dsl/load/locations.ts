@@ -62,19 +62,43 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-/** A location whose line and column are computed when first read. */
-function lazyLocation(source: SourceFile, path: readonly Step[], part: 'node' | 'key' | 'value'): SourceLocation {
-  let resolved: { line: number; column: number } | null = null;
-  const get = (): { line: number; column: number } => (resolved ??= source.locateOffset(source.offsetOf(path, part)));
-  return {
-    file: source.name,
-    get line() {
-      return get().line;
-    },
-    get column() {
-      return get().column;
-    },
-  };
+/**
+ * A location whose line and column are computed when first read (only errors read them; the
+ * validators create many locations that are never used). DslError turns it into a plain object.
+ */
+class LazyLocation implements SourceLocation {
+  #resolved: { line: number; column: number } | null = null;
+
+  constructor(
+    private readonly source: SourceFile,
+    private readonly base: readonly Step[],
+    private readonly last: Step | undefined,
+    private readonly part: 'node' | 'key' | 'value',
+  ) {}
+
+  get file(): string {
+    return this.source.name;
+  }
+
+  get line(): number {
+    return this.resolve().line;
+  }
+
+  get column(): number {
+    return this.resolve().column;
+  }
+
+  private resolve(): { line: number; column: number } {
+    if (!this.#resolved) {
+      const path = this.last === undefined ? this.base : [...this.base, this.last];
+      this.#resolved = this.source.locateOffset(this.source.offsetOf(path, this.part));
+    }
+    return this.#resolved;
+  }
+
+  toJSON(): SourceLocation {
+    return { file: this.file, line: this.line, column: this.column };
+  }
 }
 
 interface Origin {
@@ -107,11 +131,22 @@ export class LocationIndex {
 
   /** Key `toKey` of `to` was written as key `fromKey` of `from`. */
   copyKey(from: object, fromKey: string, to: object, toKey: string): void {
-    const src = this.keyOrigin(from, fromKey);
     const dst = this.nodes.get(to);
-    if (src && dst && !(fromKey === toKey && src.source === dst.source && samePath(src.path, [...dst.path, toKey]))) {
-      (dst.keys ??= new Map()).set(toKey, src);
-    }
+    if (!dst) return;
+    const srcInfo = this.nodes.get(from);
+    if (!srcInfo) return;
+    // Same file and same place: nothing to record.
+    if (fromKey === toKey && srcInfo.source === dst.source && !srcInfo.keys?.has(fromKey) && samePath(srcInfo.path, dst.path)) return;
+    const src = this.keyOrigin(from, fromKey);
+    if (src) (dst.keys ??= new Map()).set(toKey, src);
+  }
+
+  /** Where key `key` of `target` was written: a recorded override, or the target's path + key. */
+  private keyLocation(target: object, key: string, part: 'key' | 'value'): SourceLocation | undefined {
+    const info = this.nodes.get(target);
+    if (!info) return undefined;
+    const moved = info.keys?.get(key);
+    return moved ? new LazyLocation(moved.source, moved.path, undefined, part) : new LazyLocation(info.source, info.path, key, part);
   }
 
   private keyOrigin(target: object, key: string): Origin | undefined {
@@ -124,28 +159,26 @@ export class LocationIndex {
   of(target: unknown): SourceLocation | undefined {
     if (typeof target !== 'object' || target === null) return undefined;
     const info = this.nodes.get(target);
-    return info ? lazyLocation(info.source, info.path, 'node') : undefined;
+    return info ? new LazyLocation(info.source, info.path, undefined, 'node') : undefined;
   }
 
   /** Where `key` of a mapping is written (falls back to the mapping itself). */
   ofKey(target: unknown, key: string): SourceLocation | undefined {
     if (typeof target !== 'object' || target === null) return undefined;
-    const origin = this.keyOrigin(target, key);
-    return origin ? lazyLocation(origin.source, origin.path, 'key') : undefined;
+    return this.keyLocation(target, key, 'key');
   }
 
   /** Where the value of `key` starts (falls back to the key, then to the mapping). */
   ofValue(target: unknown, key: string): SourceLocation | undefined {
     if (typeof target !== 'object' || target === null) return undefined;
-    const origin = this.keyOrigin(target, key);
-    return origin ? lazyLocation(origin.source, origin.path, 'value') : undefined;
+    return this.keyLocation(target, key, 'value');
   }
 
   /** Where item `index` of a sequence starts. */
   ofItem(target: unknown, index: number): SourceLocation | undefined {
     if (!Array.isArray(target)) return undefined;
     const info = this.nodes.get(target);
-    return info ? lazyLocation(info.source, [...info.path, index], 'value') : undefined;
+    return info ? new LazyLocation(info.source, info.path, index, 'value') : undefined;
   }
 
   /** The file a mapping / sequence was loaded from. */

@@ -56,12 +56,15 @@ function collectPlugins(ops: Iterable<[PlanOperation, PlanNode]>, ctx: Validatio
   }
 }
 
-function* distinctOperations(ops: Record<string, PlanOperation>): Iterable<PlanOperation> {
-  const seen = new Set<PlanOperation>();
-  for (const op of Object.values(ops)) {
-    if (seen.has(op)) continue;
-    seen.add(op);
-    yield op;
+function* pairs(ops: Iterable<PlanOperation>, node: PlanNode): Iterable<[PlanOperation, PlanNode]> {
+  for (const op of ops) yield [op, node];
+}
+
+/** Each operation once (the `operations` maps key every operation twice). */
+function* distinctOperations(interfaces: Record<string, Record<string, PlanOperation>>): Iterable<PlanOperation> {
+  for (const iface in interfaces) {
+    const ops = interfaces[iface]!;
+    for (const name in ops) yield ops[name]!;
   }
 }
 
@@ -76,11 +79,11 @@ export function assignPlugins(nodes: PlanNode[], ctx: ValidationContext): void {
   const used = new Map<string, Map<string, PlanPlugin>>(nodes.map((n) => [n.id, new Map()]));
   for (const node of nodes) {
     const own = used.get(node.id)!;
-    collectPlugins([...distinctOperations(node.operations)].map((op) => [op, node] as [PlanOperation, PlanNode]), ctx, own);
+    collectPlugins(pairs(distinctOperations(node.interfaces), node), ctx, own);
     for (const rel of node.relationships) {
-      collectPlugins([...distinctOperations(rel.source_operations)].map((op) => [op, node] as [PlanOperation, PlanNode]), ctx, own);
+      collectPlugins(pairs(distinctOperations(rel.source_interfaces), node), ctx, own);
       const target = byId.get(rel.target_id)!;
-      collectPlugins([...distinctOperations(rel.target_operations)].map((op) => [op, target] as [PlanOperation, PlanNode]), ctx, used.get(target.id)!);
+      collectPlugins(pairs(distinctOperations(rel.target_interfaces), target), ctx, used.get(target.id)!);
     }
   }
   for (const node of nodes) {

@@ -111,16 +111,16 @@ export function mergeTypeInterfaces(parent: RawInterfaces, child: RawInterfaces)
   return result;
 }
 
-function missingInputs(merged: Dict, schema: Schema, location?: SourceLocation): void {
+function missingInputs(merged: Dict, schema: Schema, locate: () => SourceLocation | undefined): void {
   const missing = Object.keys(schema).filter((k) => !Object.prototype.hasOwnProperty.call(merged, k));
-  if (missing.length === 1) throw new DslError(`Input '${missing[0]}' is missing a value`, 107, location);
-  if (missing.length > 1) throw new DslError(`Inputs ${missing.map((m) => `'${m}'`).join(', ')} are missing a value`, 107, location);
+  if (missing.length === 1) throw new DslError(`Input '${missing[0]}' is missing a value`, 107, locate());
+  if (missing.length > 1) throw new DslError(`Inputs ${missing.map((m) => `'${m}'`).join(', ')} are missing a value`, 107, locate());
 }
 
 /** Schema defaults + given values; every schema input must end up with a value (107). */
-function mergeInputs(schema: Dict, given: Dict, location?: SourceLocation): Dict {
+function mergeInputs(schema: Dict, given: Dict, locate: () => SourceLocation | undefined): Dict {
   const merged = { ...flattenDefaults(schema as unknown as Schema), ...given };
-  missingInputs(merged, schema as unknown as Schema, location);
+  missingInputs(merged, schema as unknown as Schema, locate);
   return merged;
 }
 
@@ -130,9 +130,9 @@ function mergeInputs(schema: Dict, given: Dict, location?: SourceLocation): Dict
  * unset settings fall back to the type's; a different implementation takes only the template's
  * inputs and settings; `{}` in the template is a no-op.
  */
-function mergeTemplateOperation(typeOp: RawOperation | undefined, templateOp: RawOperation | undefined, location?: SourceLocation): RawOperation {
+function mergeTemplateOperation(typeOp: RawOperation | undefined, templateOp: RawOperation | undefined, locate: () => SourceLocation | undefined): RawOperation {
   if (typeOp === undefined) return templateOp!;
-  if (templateOp === undefined) return { ...typeOp, inputs: mergeInputs(typeOp.inputs, {}, location) };
+  if (templateOp === undefined) return defaultedOperation(typeOp, locate);
   if (isNoOp(templateOp)) return emptyOperation();
   if (isNoOp(typeOp)) return templateOp;
   const implementation = templateOp.implementation || typeOp.implementation;
@@ -143,7 +143,7 @@ function mergeTemplateOperation(typeOp: RawOperation | undefined, templateOp: Ra
   };
   return {
     implementation,
-    inputs: sameImplementation ? mergeInputs(typeOp.inputs, templateOp.inputs, location) : templateOp.inputs,
+    inputs: sameImplementation ? mergeInputs(typeOp.inputs, templateOp.inputs, locate) : templateOp.inputs,
     executor: pick('executor'),
     max_retries: pick('max_retries'),
     retry_interval: pick('retry_interval'),
@@ -152,17 +152,47 @@ function mergeTemplateOperation(typeOp: RawOperation | undefined, templateOp: Ra
   };
 }
 
+/**
+ * A type operation a template does not mention: its inputs are the schema defaults (every schema
+ * input needs one: 107). The same for every template, so computed once per type operation.
+ */
+const defaulted = new WeakMap<RawOperation, RawOperation>();
+
+function defaultedOperation(typeOp: RawOperation, locate: () => SourceLocation | undefined): RawOperation {
+  let result = defaulted.get(typeOp);
+  if (!result) {
+    result = { ...typeOp, inputs: mergeInputs(typeOp.inputs, {}, locate) };
+    defaulted.set(typeOp, result);
+  }
+  return result;
+}
+
 export function mergeTemplateInterfaces(typeIfaces: RawInterfaces, templateIfaces: RawInterfaces, locate: (iface: string, op: string) => SourceLocation | undefined): RawInterfaces {
   const result: RawInterfaces = {};
-  const names = new Set([...Object.keys(typeIfaces), ...Object.keys(templateIfaces)]);
-  for (const iface of names) {
-    const typeOps = typeIfaces[iface] ?? {};
-    const templateOps = templateIfaces[iface] ?? {};
-    const merged: Record<string, RawOperation> = {};
-    for (const op of new Set([...Object.keys(typeOps), ...Object.keys(templateOps)])) {
-      merged[op] = mergeTemplateOperation(typeOps[op], templateOps[op], locate(iface, op));
+  for (const iface of Object.keys(typeIfaces)) {
+    const typeOps = typeIfaces[iface]!;
+    const templateOps = templateIfaces[iface];
+    if (!templateOps) {
+      result[iface] = defaultedInterface(typeOps, (op) => locate(iface, op));
+      continue;
     }
+    const merged: Record<string, RawOperation> = {};
+    for (const op of Object.keys(typeOps)) merged[op] = mergeTemplateOperation(typeOps[op], templateOps[op], () => locate(iface, op));
+    for (const op of Object.keys(templateOps)) if (!(op in merged)) merged[op] = templateOps[op]!;
     result[iface] = merged;
+  }
+  for (const iface of Object.keys(templateIfaces)) if (!(iface in result)) result[iface] = templateIfaces[iface]!;
+  return result;
+}
+
+const defaultedInterfaces = new WeakMap<Record<string, RawOperation>, Record<string, RawOperation>>();
+
+function defaultedInterface(typeOps: Record<string, RawOperation>, locate: (op: string) => SourceLocation | undefined): Record<string, RawOperation> {
+  let result = defaultedInterfaces.get(typeOps);
+  if (!result) {
+    result = {};
+    for (const op of Object.keys(typeOps)) result[op] = defaultedOperation(typeOps[op]!, () => locate(op));
+    defaultedInterfaces.set(typeOps, result);
   }
   return result;
 }
@@ -190,22 +220,25 @@ function isScriptUrl(mapping: string): boolean {
  * 91), else a multi-line string (inline script), a URL or an existing file of the blueprint
  * (script), else the context's error code.
  */
-export function resolveMapping(mapping: string, op: string, ctx: ValidationContext, failure: MappingContext, allowInline: boolean): MappingResolution {
+export function resolveMapping(mapping: string, op: string, ctx: ValidationContext, failure: () => MappingContext, allowInline: boolean): MappingResolution {
   if (!mapping) return { kind: 'noop' };
   const trimmed = mapping.trim();
   if (allowInline && trimmed.includes('\n')) return { kind: 'inline', source: mapping };
   const candidates = pluginCandidates(trimmed, ctx);
   if (candidates.length > 1) {
-    throw new DslError(`Ambiguous operation mapping. [operation=${op}, plugins=${candidates.join(', ')}]`, 91, failure.location);
+    throw new DslError(`Ambiguous operation mapping. [operation=${op}, plugins=${candidates.join(', ')}]`, 91, failure().location);
   }
   if (candidates.length === 1) return { kind: 'plugin', plugin: candidates[0]!, operation: trimmed.slice(candidates[0]!.length + 1) };
   if (isScriptUrl(trimmed) || ctx.resources.has(mapping)) return { kind: 'script', path: mapping };
-  throw new DslError(failure.message, failure.code, failure.location);
+  const f = failure();
+  throw new DslError(f.message, f.code, f.location);
 }
 
 function pluginCandidates(mapping: string, ctx: ValidationContext): string[] {
   const result: string[] = [];
-  for (const name of Object.keys(ctx.plugins)) if (mapping.startsWith(`${name}.`)) result.push(name);
+  for (const name in ctx.plugins) {
+    if (mapping.length > name.length && mapping.charCodeAt(name.length) === 46 && mapping.startsWith(name)) result.push(name);
+  }
   return result;
 }
 
@@ -215,42 +248,50 @@ function requireScriptPlugin(ctx: ValidationContext, what: string, name: string,
   }
 }
 
+/**
+ * The plan form of a no-op. One frozen object shared by every no-op of a plan (most operations
+ * of the base types are no-ops: sharing keeps a 1,000-node plan small). Plans are read-only.
+ */
+const NO_OP: PlanOperation = Object.freeze({
+  operation: '',
+  plugin: '',
+  executor: null,
+  inputs: Object.freeze({}) as Dict,
+  has_intrinsic_functions: false,
+  max_retries: null,
+  retry_interval: null,
+  timeout: null,
+  timeout_recoverable: null,
+});
+
 export function noOpOperation(): PlanOperation {
-  return {
-    operation: '',
-    plugin: '',
-    executor: null,
-    inputs: {},
-    has_intrinsic_functions: false,
-    max_retries: null,
-    retry_interval: null,
-    timeout: null,
-    timeout_recoverable: null,
-  };
+  return NO_OP;
 }
 
 /** Turns a merged template-level operation into its plan form. */
-export function processOperation(op: RawOperation, name: string, ctx: ValidationContext, failure: MappingContext): PlanOperation {
+export function processOperation(op: RawOperation, name: string, ctx: ValidationContext, failure: () => MappingContext): PlanOperation {
   const mapping = resolveMapping(op.implementation, name, ctx, failure, true);
   if (mapping.kind === 'noop') return noOpOperation();
   let plugin: string;
   let operation: string;
   let executor: Executor | null = op.executor as Executor | null;
-  let inputs: Dict = op.inputs;
+  // A copy: merged operations may share input objects with their type (cached merges).
+  const inputs: Dict = { ...op.inputs };
   if (mapping.kind === 'plugin') {
     plugin = mapping.plugin;
     operation = mapping.operation;
     executor ??= ctx.plugins[plugin]!.executor;
   } else {
     if (Object.prototype.hasOwnProperty.call(op.inputs, 'script_path')) {
-      throw new DslError(`Cannot define 'script_path' property in '${op.implementation}' for operation '${name}'`, 60, failure.location);
+      throw new DslError(`Cannot define 'script_path' property in '${op.implementation}' for operation '${name}'`, 60, failure().location);
     }
-    requireScriptPlugin(ctx, 'operation', name, SCRIPT_RUN_TASK, failure.location);
+    requireScriptPlugin(ctx, 'operation', name, SCRIPT_RUN_TASK, failure().location);
     plugin = SCRIPT_PLUGIN;
     operation = SCRIPT_RUN_TASK;
     // Resolved at dispatch: the host's agent when the instance has a host, else central.
     executor ??= 'auto';
-    inputs = mapping.kind === 'script' ? { ...op.inputs, script_path: mapping.path } : { ...op.inputs, script_source: mapping.source };
+    if (mapping.kind === 'script') inputs.script_path = mapping.path;
+    else inputs.script_source = mapping.source;
   }
   return {
     operation,
@@ -269,14 +310,17 @@ export function processOperation(op: RawOperation, name: string, ctx: Validation
 export function validateTypeOperations(ifaces: RawInterfaces, ctx: ValidationContext, code: number, owner: string, locate: (iface: string, op: string) => SourceLocation | undefined): void {
   for (const iface of Object.keys(ifaces)) {
     for (const [name, op] of Object.entries(ifaces[iface]!)) {
-      const location = locate(iface, name);
-      const message = `Could not extract plugin from operation mapping '${op.implementation}', which is declared for operation '${name}'. In interface '${iface}' ${owner}`;
-      const mapping = resolveMapping(op.implementation, name, ctx, { code, message, location }, true);
+      const failure = (): MappingContext => ({
+        code,
+        message: `Could not extract plugin from operation mapping '${op.implementation}', which is declared for operation '${name}'. In interface '${iface}' ${owner}`,
+        location: locate(iface, name),
+      });
+      const mapping = resolveMapping(op.implementation, name, ctx, failure, true);
       if (mapping.kind === 'script' || mapping.kind === 'inline') {
         if (Object.prototype.hasOwnProperty.call(op.inputs, 'script_path')) {
-          throw new DslError(`Cannot define 'script_path' property in '${op.implementation}' for operation '${name}'`, 60, location);
+          throw new DslError(`Cannot define 'script_path' property in '${op.implementation}' for operation '${name}'`, 60, locate(iface, name));
         }
-        requireScriptPlugin(ctx, 'operation', name, SCRIPT_RUN_TASK, location);
+        requireScriptPlugin(ctx, 'operation', name, SCRIPT_RUN_TASK, locate(iface, name));
       }
     }
   }
@@ -294,20 +338,29 @@ export function processInterfaces(
   locate: (iface: string, op: string) => SourceLocation | undefined,
 ): { interfaces: Record<string, Record<string, PlanOperation>>; operations: Record<string, PlanOperation> } {
   const interfaces: Record<string, Record<string, PlanOperation>> = {};
-  const shortNames = new Map<string, PlanOperation | null>();
   const operations: Record<string, PlanOperation> = {};
-  for (const iface of Object.keys(ifaces)) {
+  // short name -> its operation, or null once two interfaces define it
+  const shortNames: Record<string, PlanOperation | null> = {};
+  for (const iface in ifaces) {
+    const ops = ifaces[iface]!;
     const out: Record<string, PlanOperation> = {};
-    for (const [name, op] of Object.entries(ifaces[iface]!)) {
-      const message = `Could not extract plugin from operation mapping '${op.implementation}', which is declared for operation '${name}'. In interface '${iface}' ${owner}`;
-      const processed = processOperation(op, name, ctx, { code, message, location: locate(iface, name) });
+    for (const name in ops) {
+      const op = ops[name]!;
+      const processed = op.implementation === '' ? NO_OP : processOperation(op, name, ctx, () => ({
+        code,
+        message: `Could not extract plugin from operation mapping '${op.implementation}', which is declared for operation '${name}'. In interface '${iface}' ${owner}`,
+        location: locate(iface, name),
+      }));
       out[name] = processed;
-      shortNames.set(name, shortNames.has(name) ? null : processed);
+      shortNames[name] = name in shortNames ? null : processed;
       operations[`${iface}.${name}`] = processed;
     }
     interfaces[iface] = out;
   }
-  for (const [name, op] of shortNames) if (op !== null) operations[name] = op;
+  for (const name in shortNames) {
+    const op = shortNames[name];
+    if (op) operations[name] = op;
+  }
   return { interfaces, operations };
 }
 

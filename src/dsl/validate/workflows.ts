@@ -58,7 +58,7 @@ export function resolveWorkflows(ctx: ValidationContext): { workflows: Record<st
     }
     const location = isDict(value) ? index.ofValue(value, 'mapping') : where;
     const message = `Could not extract plugin from workflow mapping '${mapping}', which is declared for workflow '${name}'. `;
-    const resolved = resolveMapping(mapping, name, ctx, { code: 21, message, location }, false);
+    const resolved = resolveMapping(mapping, name, ctx, () => ({ code: 21, message, location }), false);
     let workflow: PlanWorkflow;
     if (resolved.kind === 'plugin') {
       workflow = { operation: resolved.operation, plugin: resolved.plugin, parameters, is_cascading: isCascading, availability_rules: rules };
