@@ -7,6 +7,7 @@
  *   codes), plan-time functions evaluated, static secrets checked, nodes and node instances planned.
  * - planInstances(nodes, scalingGroups) — node instances of nodes with evaluated counts.
  * - modify({...}) / scaleModification(...) — a scale's added/removed instances.
+ * - prepareExecutionParameters(plan, name, workflow, given, {context}) — an execution's parameters.
  * - evaluateFunctions / evaluateOutputs / evaluateCapabilities / evaluateNodeProperties — runtime
  *   evaluation against an EvaluationContext (the store, or memoryContext for data in hand).
  */
@@ -26,7 +27,15 @@ export async function parse(mainFile: string, options: ParseOptions): Promise<Pl
   return plan;
 }
 
-export { prepareDeploymentPlan as prepareDeployment, resolveDeploymentInputs, type DeploymentNode, type DeploymentPlan, type PrepareDeploymentOptions } from './deployment';
+export {
+  prepareDeploymentPlan as prepareDeployment,
+  resolveDeploymentInputs,
+  prepareExecutionParameters,
+  type DeploymentNode,
+  type DeploymentPlan,
+  type ExecutionParameterOptions,
+  type PrepareDeploymentOptions,
+} from './deployment';
 export {
   planInstances,
   modifyDeployment as modify,
