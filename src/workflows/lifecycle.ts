@@ -15,7 +15,8 @@
  * Stubs pass ordering through: an intact instance's stub waits for its own targets, so an indirect
  * dependency through an instance outside the set still holds. An intact instance related to an
  * instance of the set gets the relationship operation appended to its stub: establish on install
- * when the intact instance is started; unlink on uninstall (failures ignored) when it was created.
+ * when the intact instance is started; unlink on uninstall (failures ignored) when both it and the
+ * target were created.
  */
 import type { Subgraph, Step } from './builder';
 import type { GraphBuilder } from './builder';
@@ -83,7 +84,8 @@ function placeSubgraphs(builder: GraphBuilder, index: DeploymentIndex, set: Life
 function intactSteps(index: DeploymentIndex, instance: GraphInstance, members: Set<string>, direction: Direction): Step[] {
   const state = index.state(instance);
   if (direction === 'install' ? !pastStart(state) : skipsDelete(state)) return [];
-  const rels = index.relationships(instance).filter((r) => members.has(r.instance.target_id));
+  // On uninstall, a target never created was never established towards: nothing to unlink.
+  const rels = index.relationships(instance).filter((r) => members.has(r.instance.target_id) && (direction === 'install' || !skipsDelete(index.state(index.instance(r.instance.target_id)))));
   if (direction === 'uninstall') rels.reverse();
   return rels.flatMap((rel) => relationshipDrafts(index, instance, rel, direction === 'install' ? 'establish' : 'unlink')).map((draft) => [draft]);
 }

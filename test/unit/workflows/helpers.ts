@@ -5,7 +5,7 @@
  */
 import { expect } from '@jest/globals';
 import { memorySource, parse, prepareDeployment } from '../../../src/dsl';
-import type { DeploymentNode } from '../../../src/dsl';
+import type { DeploymentNode, DeploymentPlan } from '../../../src/dsl';
 import type { GraphDeployment, GraphInstance, GraphTask, OperationTask, SetStateTask, WorkflowGraph } from '../../../src/workflows';
 
 /** Deterministic instance ids (mulberry32). */
@@ -35,6 +35,7 @@ plugins:
 
 export interface TestDeployment extends GraphDeployment {
   nodes: DeploymentNode[];
+  scaling_groups: DeploymentPlan['scaling_groups'];
   /** The instances of a node, by index. */
   of(node: string): GraphInstance[];
   /** The single instance of a node. */
@@ -43,10 +44,11 @@ export interface TestDeployment extends GraphDeployment {
   withStates(states: string | Record<string, string>): TestDeployment;
 }
 
-function wrap(nodes: DeploymentNode[], instances: GraphInstance[]): TestDeployment {
+function wrap(nodes: DeploymentNode[], instances: GraphInstance[], scalingGroups: DeploymentPlan['scaling_groups']): TestDeployment {
   const of = (node: string) => instances.filter((i) => i.node_id === node);
   return {
     nodes,
+    scaling_groups: scalingGroups,
     instances,
     of,
     one(node) {
@@ -58,6 +60,7 @@ function wrap(nodes: DeploymentNode[], instances: GraphInstance[]): TestDeployme
       return wrap(
         nodes,
         instances.map((i) => ({ ...i, state: typeof states === 'string' ? states : (states[i.id] ?? states[i.node_id] ?? i.state) })),
+        scalingGroups,
       );
     },
   };
@@ -68,7 +71,7 @@ export async function deployment(body: string, seed = 7): Promise<TestDeployment
   const files: Record<string, string> = { 'blueprint.yaml': HEADER + body, 'scripts/run.sh': '#!/bin/sh\n' };
   const plan = await parse('blueprint.yaml', { source: memorySource(files) });
   const prepared = await prepareDeployment(plan, {}, { random: seededRandom(seed) });
-  return wrap(prepared.nodes, prepared.node_instances.map((i) => ({ ...i })));
+  return wrap(prepared.nodes, prepared.node_instances.map((i) => ({ ...i })), prepared.scaling_groups);
 }
 
 export const LC = 'cloudify.interfaces.lifecycle';
