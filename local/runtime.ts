@@ -88,6 +88,8 @@ export interface LocalRuntimeOptions {
   wsMaxConnectionMs?: number;
   /** The runtime's own progress lines (default: silent). */
   log?: (line: string) => void;
+  /** Whether blueprint/plugin archives may be fetched from URLs: `off` (default), `public`, `any`. */
+  remoteArchiveUrls?: 'off' | 'public' | 'any';
 }
 
 export interface LocalRuntime {
@@ -215,6 +217,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       wsManagementUrl: base,
       wsUrl,
       restUrl,
+      ...(options.remoteArchiveUrls ? { remoteArchiveUrls: options.remoteArchiveUrls } : {}),
     };
     const settings: HandlerSettings = {
       config,

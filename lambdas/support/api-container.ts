@@ -10,6 +10,8 @@ import { KmsSecretCipher } from '../../adapters/kms/secret-cipher';
 import { LocalKeySecretCipher } from '../../adapters/local-key/secret-cipher';
 import { S3FileStore } from '../../adapters/s3/file-store';
 import { SecretsManagerAdminPassword } from '../../adapters/secrets-manager/admin-password';
+import { SqsQueueSender } from '../../adapters/sqs/queue-sender';
+import { parseRemoteUrlPolicy } from '../../src/blueprints/remote-archive';
 import { createApiServices } from '../../src/api/dependencies';
 import type { ApiDependencies, ApiServices } from '../../src/api/dependencies';
 import { ENV } from '../../src/config/resources';
@@ -55,6 +57,8 @@ export function apiDependencies(settings: HandlerSettings, clients: AwsClients):
     cipher: cipherFor(settings, clients),
     adminPassword: adminPasswordFor(settings, clients),
     files,
+    queues: new SqsQueueSender(clients.sqs, settings.config.queues),
+    remoteArchiveUrls: parseRemoteUrlPolicy(settings.config.remoteArchiveUrls),
     manager: { host: hostOf(settings.config.restUrl) },
   };
 }

@@ -4,6 +4,7 @@
  * built from its settings (lambdas/support/api-container.ts).
  */
 import { coreRoutes } from './core-routes';
+import { resourceRoutes } from './resource-routes';
 import type { ApiServices } from './dependencies';
 import { Router } from './router';
 import type { RouterOptions } from './router';
@@ -11,6 +12,6 @@ import { versionRoutes } from './version';
 
 export function createApiRouter(options: RouterOptions = {}, services?: ApiServices): Router {
   const router = new Router(options).addAll(versionRoutes);
-  if (services) router.addAll(coreRoutes(services));
+  if (services) router.addAll(coreRoutes(services)).addAll(resourceRoutes(services));
   return router;
 }

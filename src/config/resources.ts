@@ -300,6 +300,8 @@ export const ENV = {
   openSearchEndpoint: 'STRATUS_OPENSEARCH_ENDPOINT',
   secretsKeyId: 'STRATUS_SECRETS_KEY_ID',
   adminSecretArn: 'STRATUS_ADMIN_SECRET_ARN',
+  /** Whether blueprint/plugin archives may be fetched from URLs: `off` (default), `public` or `any`. */
+  remoteArchiveUrls: 'STRATUS_REMOTE_ARCHIVE_URLS',
 } as const;
 
 /** Physical name of a table or queue: `stratus-<stage>-<id>`. */

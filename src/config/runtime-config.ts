@@ -22,6 +22,8 @@ export interface StratusConfig {
   openSearchEndpoint?: string;
   secretsKeyId?: string;
   adminSecretArn?: string;
+  /** `blueprint_archive_url`/`plugin_archive_url` policy: `off` (default), `public` or `any`. */
+  remoteArchiveUrls?: string;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -55,6 +57,7 @@ export function configFromEnv(env: Env): StratusConfig {
     openSearchEndpoint: env[ENV.openSearchEndpoint] || undefined,
     secretsKeyId: env[ENV.secretsKeyId] || undefined,
     adminSecretArn: env[ENV.adminSecretArn] || undefined,
+    remoteArchiveUrls: env[ENV.remoteArchiveUrls] || undefined,
   };
 }
 
@@ -73,6 +76,7 @@ export function configToEnv(config: StratusConfig): Record<string, string> {
   put(ENV.openSearchEndpoint, config.openSearchEndpoint);
   put(ENV.secretsKeyId, config.secretsKeyId);
   put(ENV.adminSecretArn, config.adminSecretArn);
+  put(ENV.remoteArchiveUrls, config.remoteArchiveUrls);
   return env;
 }
 

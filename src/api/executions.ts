@@ -1,0 +1,70 @@
+/**
+ * The executions routes the REST issue provides until the workflow engine takes them over:
+ * `GET /executions` (filters; system workflows only with `_include_system_workflows=true`),
+ * `GET /executions/{id}`, and `POST /executions` (src/executions/start.ts).
+ */
+import { badParameters, entityNotFound } from '../model/errors';
+import { validateId } from '../model/ids';
+import { KINDS } from '../model/kinds';
+import type { ResourceContext } from '../resources/context';
+import { EXECUTION_FIELDS, renderExecution } from '../executions/records';
+import type { ExecutionData } from '../executions/records';
+import { readStartRequest, startExecution } from '../executions/start';
+import type { Entity } from '../ports/model-store';
+import { secured } from './auth/secured';
+import { queryBoolean, readJsonBody } from './body';
+import type { ApiServices } from './dependencies';
+import { findVisibleDeployment } from './deployments';
+import { jsonResponse } from './http';
+import { listEntities, listResponse, parseInclude, parseListQuery, project } from './list';
+import type { ListResource } from './list';
+import { canSee } from './resource-fields';
+import type { Route } from './router';
+import { listTenants } from './scope';
+
+const BASE = '/api/v3.1/executions';
+
+export function executionRoutes(services: ApiServices, context: ResourceContext): Route[] {
+  const { auth, store } = services;
+  const listResource: ListResource<ExecutionData> = {
+    kind: KINDS.execution,
+    fields: EXECUTION_FIELDS,
+    parentField: 'deployment_id',
+    render: renderExecution,
+  };
+
+  return [
+    {
+      method: 'GET',
+      pattern: BASE,
+      handler: secured(auth, async (request, caller) => {
+        const includeSystem = queryBoolean(request, '_include_system_workflows', false);
+        const query = parseListQuery(request.query, listResource);
+        const visible = (entity: Entity<ExecutionData>) => (includeSystem || !entity.data.is_system_workflow) && (caller.isAdmin || canSee(entity, caller));
+        const result = await listEntities(store, { ...listResource, visible }, { tenants: await listTenants(services, caller, query.allTenants) }, query);
+        return listResponse(result.items, result.total, query.size, query.offset);
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: `${BASE}/{id}`,
+      handler: secured(auth, async (request, caller) => {
+        const include = parseInclude(request.query, EXECUTION_FIELDS);
+        const execution = await store.get<ExecutionData>({ kind: KINDS.execution, tenant: caller.tenant, id: validateId(request.params.id, 'execution id') });
+        if (!execution || !canSee(execution, caller)) throw entityNotFound('Execution', request.params.id);
+        return jsonResponse(200, project(renderExecution(execution), include));
+      }),
+    },
+    {
+      method: 'POST',
+      pattern: BASE,
+      handler: secured(auth, async (request, caller) => {
+        const body = readJsonBody(request, { required: true });
+        const start = readStartRequest(body);
+        const deployment = await findVisibleDeployment(context, caller, start.deploymentId);
+        if (deployment.tenant !== caller.tenant) throw badParameters(`Deployment ${deployment.id} belongs to tenant ${deployment.tenant}: run its workflows from there`);
+        return jsonResponse(201, renderExecution(await startExecution(context, caller, deployment, start)));
+      }),
+    },
+  ];
+}
