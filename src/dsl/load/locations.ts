@@ -71,7 +71,7 @@ class LazyLocation implements SourceLocation {
 
   constructor(
     private readonly source: SourceFile,
-    private readonly base: readonly Step[],
+    private readonly base: NodeInfo | readonly Step[],
     private readonly last: Step | undefined,
     private readonly part: 'node' | 'key' | 'value',
   ) {}
@@ -90,7 +90,8 @@ class LazyLocation implements SourceLocation {
 
   private resolve(): { line: number; column: number } {
     if (!this.#resolved) {
-      const path = this.last === undefined ? this.base : [...this.base, this.last];
+      const base = Array.isArray(this.base) ? (this.base as readonly Step[]) : pathOf(this.base as NodeInfo);
+      const path = this.last === undefined ? base : [...base, this.last];
       this.#resolved = this.source.locateOffset(this.source.offsetOf(path, this.part));
     }
     return this.#resolved;
@@ -101,14 +102,22 @@ class LazyLocation implements SourceLocation {
   }
 }
 
-interface Origin {
+/**
+ * Where a mapping / sequence was loaded from: its file, and its parent and key there (the path is
+ * rebuilt from the parents only when a location is read: no path array per loaded object).
+ */
+export interface NodeInfo {
   source: SourceFile;
-  path: readonly Step[];
+  parent: NodeInfo | null;
+  step: Step | null;
+  /** Keys renamed or moved here from elsewhere (namespacing, merging): where they really are. */
+  keys?: Map<string, { source: SourceFile; path: readonly Step[] }>;
 }
 
-interface NodeInfo extends Origin {
-  /** Keys renamed or moved here from elsewhere (namespacing, merging): where they really are. */
-  keys?: Map<string, Origin>;
+function pathOf(info: NodeInfo): Step[] {
+  const path: Step[] = [];
+  for (let at: NodeInfo | null = info; at && at.step !== null; at = at.parent) path.push(at.step);
+  return path.reverse();
 }
 
 /**
@@ -119,47 +128,42 @@ interface NodeInfo extends Origin {
 export class LocationIndex {
   private readonly nodes = new WeakMap<object, NodeInfo>();
 
-  record(target: object, source: SourceFile, path: readonly Step[]): void {
-    this.nodes.set(target, { source, path });
+  /** Records a loaded object; returns its info (the parent of its children). */
+  record(target: object, source: SourceFile, parent: NodeInfo | null, step: Step | null): NodeInfo {
+    const info: NodeInfo = { source, parent, step };
+    this.nodes.set(target, info);
+    return info;
   }
 
   /** Copies what is known about `from` to `to` (for values rebuilt during merging/namespacing). */
   copy(from: object, to: object): void {
     const info = this.nodes.get(from);
-    if (info) this.nodes.set(to, { ...info, keys: info.keys ? new Map(info.keys) : undefined });
+    if (info) this.nodes.set(to, info.keys ? { ...info, keys: new Map(info.keys) } : { ...info });
   }
 
   /** Key `toKey` of `to` was written as key `fromKey` of `from`. */
   copyKey(from: object, fromKey: string, to: object, toKey: string): void {
     const dst = this.nodes.get(to);
-    if (!dst) return;
-    const srcInfo = this.nodes.get(from);
-    if (!srcInfo) return;
+    const src = this.nodes.get(from);
+    if (!dst || !src) return;
+    const moved = src.keys?.get(fromKey);
     // Same file and same place: nothing to record.
-    if (fromKey === toKey && srcInfo.source === dst.source && !srcInfo.keys?.has(fromKey) && samePath(srcInfo.path, dst.path)) return;
-    const src = this.keyOrigin(from, fromKey);
-    if (src) (dst.keys ??= new Map()).set(toKey, src);
+    if (!moved && fromKey === toKey && src.source === dst.source && src.parent === dst.parent && src.step === dst.step) return;
+    (dst.keys ??= new Map()).set(toKey, moved ?? { source: src.source, path: [...pathOf(src), fromKey] });
   }
 
-  /** Where key `key` of `target` was written: a recorded override, or the target's path + key. */
   private keyLocation(target: object, key: string, part: 'key' | 'value'): SourceLocation | undefined {
     const info = this.nodes.get(target);
     if (!info) return undefined;
     const moved = info.keys?.get(key);
-    return moved ? new LazyLocation(moved.source, moved.path, undefined, part) : new LazyLocation(info.source, info.path, key, part);
-  }
-
-  private keyOrigin(target: object, key: string): Origin | undefined {
-    const info = this.nodes.get(target);
-    if (!info) return undefined;
-    return info.keys?.get(key) ?? { source: info.source, path: [...info.path, key] };
+    return moved ? new LazyLocation(moved.source, moved.path, undefined, part) : new LazyLocation(info.source, info, key, part);
   }
 
   /** Where the mapping / sequence starts. */
   of(target: unknown): SourceLocation | undefined {
     if (typeof target !== 'object' || target === null) return undefined;
     const info = this.nodes.get(target);
-    return info ? new LazyLocation(info.source, info.path, undefined, 'node') : undefined;
+    return info ? new LazyLocation(info.source, info, undefined, 'node') : undefined;
   }
 
   /** Where `key` of a mapping is written (falls back to the mapping itself). */
@@ -178,7 +182,7 @@ export class LocationIndex {
   ofItem(target: unknown, index: number): SourceLocation | undefined {
     if (!Array.isArray(target)) return undefined;
     const info = this.nodes.get(target);
-    return info ? new LazyLocation(info.source, info.path, index, 'value') : undefined;
+    return info ? new LazyLocation(info.source, info, index, 'value') : undefined;
   }
 
   /** The file a mapping / sequence was loaded from. */
@@ -199,8 +203,4 @@ export class LocationIndex {
     }
     return best;
   }
-}
-
-function samePath(a: readonly Step[], b: readonly Step[]): boolean {
-  return a.length === b.length && a.every((s, i) => s === b[i]);
 }

@@ -4,7 +4,7 @@ import type { SourceLocation } from '../errors';
 import type { Dict, Value } from '../plan';
 import type { LoadLimits } from './limits';
 import { SourceFile } from './locations';
-import type { LocationIndex } from './locations';
+import type { LocationIndex, NodeInfo } from './locations';
 
 /** Cloudify's loader errors ("Illegal yaml") carry code -1. */
 const YAML_ERROR = -1;
@@ -61,7 +61,7 @@ export function loadYaml(text: string, file: string, limits: LoadLimits, index: 
   }
   if (documents.length > 1) throw yamlError('a blueprint file must hold a single YAML document', source, 0);
   const copier = new Copier(source, index, limits);
-  return copier.copy(documents[0] ?? null, [], 0);
+  return copier.copy(documents[0] ?? null, null, null, 0);
 }
 
 /**
@@ -81,33 +81,29 @@ class Copier {
     private readonly limits: LoadLimits,
   ) {}
 
-  copy(value: unknown, path: (string | number)[], depth: number): Value {
+  copy(value: unknown, parent: NodeInfo | null, step: string | number | null, depth: number): Value {
     if (value === null || value === undefined || typeof value !== 'object') {
-      if (this.inAlias > 0) this.count(path);
+      if (this.inAlias > 0) this.count(parent, step);
       return (value ?? null) as Value;
     }
     if (depth > this.limits.maxDepth) {
-      throw new DslError(`Illegal yaml; nesting deeper than ${this.limits.maxDepth} levels`, YAML_ERROR, this.location(path));
+      throw new DslError(`Illegal yaml; nesting deeper than ${this.limits.maxDepth} levels`, YAML_ERROR, this.location(parent, step));
     }
     const repeated = this.seen.has(value);
     if (repeated) this.inAlias++;
     else this.seen.add(value);
     try {
-      if (this.inAlias > 0) this.count(path);
+      if (this.inAlias > 0) this.count(parent, step);
       if (Array.isArray(value)) {
         const out: Value[] = new Array(value.length);
-        this.index.record(out, this.source, path);
-        for (let i = 0; i < value.length; i++) {
-          const item: unknown = value[i];
-          out[i] = item !== null && typeof item === 'object' ? this.copy(item, [...path, i], depth + 1) : this.copy(item, path, depth + 1);
-        }
+        const info = this.index.record(out, this.source, parent, step);
+        for (let i = 0; i < value.length; i++) out[i] = this.copy(value[i], info, i, depth + 1);
         return out;
       }
       const out: Dict = {};
-      this.index.record(out, this.source, path);
+      const info = this.index.record(out, this.source, parent, step);
       for (const key of Object.keys(value)) {
-        const raw = (value as Record<string, unknown>)[key];
-        const item = raw !== null && typeof raw === 'object' ? this.copy(raw, [...path, key], depth + 1) : this.copy(raw, path, depth + 1);
+        const item = this.copy((value as Record<string, unknown>)[key], info, key, depth + 1);
         if (key === '__proto__') Object.defineProperty(out, key, { value: item, enumerable: true, configurable: true, writable: true });
         else out[key] = item;
       }
@@ -118,17 +114,21 @@ class Copier {
   }
 
   /** Counts a node materialised below an alias against the expansion cap. */
-  private count(path: (string | number)[]): void {
+  private count(parent: NodeInfo | null, step: string | number | null): void {
     if (++this.expanded > this.limits.maxAliasExpansion) {
       throw new DslError(
         `Illegal yaml; alias expansion exceeds ${this.limits.maxAliasExpansion} nodes (a resource exhaustion attack such as "billion laughs"?)`,
         YAML_ERROR,
-        this.location(path),
+        this.location(parent, step),
       );
     }
   }
 
-  private location(path: (string | number)[]): SourceLocation {
+  private location(parent: NodeInfo | null, step: string | number | null): SourceLocation {
+    const path: (string | number)[] = [];
+    for (let at = parent; at && at.step !== null; at = at.parent) path.push(at.step);
+    path.reverse();
+    if (step !== null) path.push(step);
     return { file: this.source.name, ...this.source.locateOffset(this.source.offsetOf(path, 'node')) };
   }
 }

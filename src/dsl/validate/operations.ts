@@ -167,7 +167,15 @@ function defaultedOperation(typeOp: RawOperation, locate: () => SourceLocation |
   return result;
 }
 
+/** Merged interfaces of templates that define none of their own: the same for all of a type. */
+const untouched = new WeakMap<RawInterfaces, RawInterfaces>();
+
 export function mergeTemplateInterfaces(typeIfaces: RawInterfaces, templateIfaces: RawInterfaces, locate: (iface: string, op: string) => SourceLocation | undefined): RawInterfaces {
+  const plain = Object.keys(templateIfaces).length === 0;
+  if (plain) {
+    const known = untouched.get(typeIfaces);
+    if (known) return known;
+  }
   const result: RawInterfaces = {};
   for (const iface of Object.keys(typeIfaces)) {
     const typeOps = typeIfaces[iface]!;
@@ -182,6 +190,7 @@ export function mergeTemplateInterfaces(typeIfaces: RawInterfaces, templateIface
     result[iface] = merged;
   }
   for (const iface of Object.keys(templateIfaces)) if (!(iface in result)) result[iface] = templateIfaces[iface]!;
+  if (plain) untouched.set(typeIfaces, result);
   return result;
 }
 
@@ -330,28 +339,52 @@ export function validateTypeOperations(ifaces: RawInterfaces, ctx: ValidationCon
  * The plan form of merged interfaces: `interfaces` ({iface: {op}}) and `operations`, keyed both
  * `iface.op` and `op` (the short name is dropped when two interfaces define it).
  */
+export interface ProcessedInterfaces {
+  interfaces: Record<string, Record<string, PlanOperation>>;
+  operations: Record<string, PlanOperation>;
+}
+
+/**
+ * Processed forms, cached by the merged objects they come from: interfaces a template does not
+ * touch (and whole interface sets of templates that touch none) are processed once per type and
+ * shared by all its templates (plans are read-only).
+ */
+const processedInterface = new WeakMap<Record<string, RawOperation>, Record<string, PlanOperation>>();
+const processedAll = new WeakMap<RawInterfaces, ProcessedInterfaces>();
+
 export function processInterfaces(
   ifaces: RawInterfaces,
   ctx: ValidationContext,
   code: number,
   owner: string,
   locate: (iface: string, op: string) => SourceLocation | undefined,
-): { interfaces: Record<string, Record<string, PlanOperation>>; operations: Record<string, PlanOperation> } {
+): ProcessedInterfaces {
+  const known = processedAll.get(ifaces);
+  if (known) return known;
   const interfaces: Record<string, Record<string, PlanOperation>> = {};
   const operations: Record<string, PlanOperation> = {};
   // short name -> its operation, or null once two interfaces define it
   const shortNames: Record<string, PlanOperation | null> = {};
   for (const iface in ifaces) {
     const ops = ifaces[iface]!;
-    const out: Record<string, PlanOperation> = {};
-    for (const name in ops) {
-      const op = ops[name]!;
-      const processed = op.implementation === '' ? NO_OP : processOperation(op, name, ctx, () => ({
-        code,
-        message: `Could not extract plugin from operation mapping '${op.implementation}', which is declared for operation '${name}'. In interface '${iface}' ${owner}`,
-        location: locate(iface, name),
-      }));
-      out[name] = processed;
+    let out = processedInterface.get(ops);
+    if (!out) {
+      out = {};
+      for (const name in ops) {
+        const op = ops[name]!;
+        out[name] =
+          op.implementation === ''
+            ? NO_OP
+            : processOperation(op, name, ctx, () => ({
+                code,
+                message: `Could not extract plugin from operation mapping '${op.implementation}', which is declared for operation '${name}'. In interface '${iface}' ${owner}`,
+                location: locate(iface, name),
+              }));
+      }
+      processedInterface.set(ops, out);
+    }
+    for (const name in out) {
+      const processed = out[name]!;
       shortNames[name] = name in shortNames ? null : processed;
       operations[`${iface}.${name}`] = processed;
     }
@@ -361,7 +394,9 @@ export function processInterfaces(
     const op = shortNames[name];
     if (op) operations[name] = op;
   }
-  return { interfaces, operations };
+  const result = { interfaces, operations };
+  processedAll.set(ifaces, result);
+  return result;
 }
 
 /** Locator for an operation inside an interfaces mapping as written. */
