@@ -27,6 +27,7 @@ import type {
   NewEntity,
   Page,
   PageRequest,
+  ReadOptions,
   WriteOp,
 } from '../../src/ports/model-store';
 import {
@@ -140,18 +141,20 @@ export class DynamoModelStore implements ModelStore {
 
   // ---------------------------------------------------------------- reads
 
-  async get<T extends object = EntityData>(ref: EntityRef): Promise<Entity<T> | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: entityKey(ref.tenant, ref.kind, ref.id), ConsistentRead: true }));
+  async get<T extends object = EntityData>(ref: EntityRef, options: ReadOptions = {}): Promise<Entity<T> | undefined> {
+    const consistent = options.consistent ?? true;
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: entityKey(ref.tenant, ref.kind, ref.id), ConsistentRead: consistent }));
     return Item ? this.toEntity<T>(Item) : undefined;
   }
 
-  async find<T extends object = EntityData>(ref: EntityRef): Promise<Entity<T> | undefined> {
-    const own = await this.get<T>(ref);
+  async find<T extends object = EntityData>(ref: EntityRef, options: ReadOptions = {}): Promise<Entity<T> | undefined> {
+    const own = await this.get<T>(ref, options);
     if (own || ref.tenant === SYSTEM_SCOPE || !this.globalKinds.has(ref.kind)) return own;
-    const { Item: marker } = await this.client.send(new GetCommand({ TableName: this.table, Key: markerKey(ref.kind, ref.id), ConsistentRead: true }));
+    const consistent = options.consistent ?? true;
+    const { Item: marker } = await this.client.send(new GetCommand({ TableName: this.table, Key: markerKey(ref.kind, ref.id), ConsistentRead: consistent }));
     const owner = marker?.t;
     if (typeof owner !== 'string' || owner === ref.tenant) return undefined;
-    const entity = await this.get<T>({ ...ref, tenant: owner });
+    const entity = await this.get<T>({ ...ref, tenant: owner }, options);
     return entity?.global ? entity : undefined;
   }
 

@@ -57,8 +57,8 @@ function secretValue(body: JsonObject, required: boolean): string | undefined {
 export function secretRoutes(services: ApiServices): Route[] {
   const { store, auth, secrets } = services;
 
-  const visibleSecret = async (key: string, context: RequestContext): Promise<Entity<SecretData>> => {
-    const secret = await secrets.find(context.tenant, key);
+  const visibleSecret = async (key: string, context: RequestContext, consistent = true): Promise<Entity<SecretData>> => {
+    const secret = await secrets.find(context.tenant, key, { consistent });
     if (!secret || !canSee(secret, context)) throw entityNotFound('Secret', key);
     return secret;
   };
@@ -151,7 +151,8 @@ export function secretRoutes(services: ApiServices): Route[] {
       pattern: `${BASE}/{key}`,
       handler: secured(auth, async (request, context) => {
         const include = parseInclude(request.query, GET_FIELDS);
-        const secret = await visibleSecret(validateId(request.params.key, 'secret key'), context);
+        // A plain read: eventually consistent is enough (and cheaper).
+        const secret = await visibleSecret(validateId(request.params.key, 'secret key'), context, false);
         return jsonResponse(200, project(await withValue(secret, context), include));
       }),
     },

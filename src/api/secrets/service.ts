@@ -7,7 +7,7 @@
  * (`has`), values at runtime (`value`); both see the tenant's own and global secrets.
  */
 import { KINDS } from '../../model/kinds';
-import type { Entity, ModelStore } from '../../ports/model-store';
+import type { Entity, ModelStore, ReadOptions } from '../../ports/model-store';
 import type { SecretCipher } from '../../ports/secret-cipher';
 import type { Visibility } from '../body';
 
@@ -36,8 +36,8 @@ export class SecretsService {
   ) {}
 
   /** The secret the tenant sees under this key: its own, or a global one of another tenant. */
-  find(tenant: string, key: string): Promise<Entity<SecretData> | undefined> {
-    return this.store.find<SecretData>({ kind: KINDS.secret, tenant, id: key });
+  find(tenant: string, key: string, options?: ReadOptions): Promise<Entity<SecretData> | undefined> {
+    return this.store.find<SecretData>({ kind: KINDS.secret, tenant, id: key }, options);
   }
 
   seal(tenant: string, key: string, value: string): Promise<string> {

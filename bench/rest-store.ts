@@ -1,0 +1,172 @@
+/**
+ * Model store and REST foundation benchmark (issue 4, "Performance"), on an in-memory local
+ * runtime (DynamoDB Local, the real HTTP API function behind the local gateway):
+ *   1. the DynamoDB adapter alone, with 10,000 deployment-like entities (1.5 KB documents) in one
+ *      tenant: single reads per second (concurrent; strongly and eventually consistent: this is
+ *      also DynamoDB Local's own ceiling on the machine), and the latency of one list page
+ *      `offset 5000, size 100` in creation order, both directions, with its exact total;
+ *   2. through HTTP with Basic auth (authentication, tenant check, routing, rendering included),
+ *      on 10,000 secrets (the foundation's own list resource, same store paths as deployments):
+ *      `GET /secrets/{key}` requests/s (autocannon in its own process) and
+ *      `GET /secrets?_size=100&_offset=5000` latency.
+ * Targets (issue 4, stated for deployments): >= 1,000 single reads/s; list page p99 < 100 ms.
+ *
+ *   npx tsx bench/rest-store.ts [--count 10000] [--duration 10] [--connections 20]
+ */
+import { execFile } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { DynamoModelStore } from '../adapters/dynamodb/model-store';
+import { LocalKeySecretCipher } from '../adapters/local-key/secret-cipher';
+import { startLocalRuntime } from '../local/runtime';
+import type { NewEntity } from '../src/ports/model-store';
+import { AwsClients } from '../adapters/aws-clients';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const run = promisify(execFile);
+
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '10000' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '20' },
+  },
+});
+const count = Number(values.count);
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+const TENANT = 'default_tenant';
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function ms(value: number): string {
+  return `${value.toFixed(1)} ms`;
+}
+
+async function timed<T>(action: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await action();
+  return [result, performance.now() - started];
+}
+
+/** A deployment-like document of about 1.5 KB. */
+function deploymentDoc(i: number): Record<string, unknown> {
+  return {
+    blueprint_id: `bp-${i % 20}`,
+    display_name: `deployment ${i}`,
+    description: 'x'.repeat(600),
+    inputs: { app_count: i % 5, region: 'eu-west-1', image: 'ami-0123456789abcdef0', tags: ['a', 'b', 'c'] },
+    workflows: ['install', 'uninstall', 'heal', 'scale'].map((name) => ({ name, plugin: 'default_workflows', operation: `cloudify.plugins.workflows.${name}` })),
+    visibility: 'tenant',
+    created_by: 'admin',
+    installation_status: 'inactive',
+    deployment_status: 'good',
+  };
+}
+
+async function concurrentReads(read: (i: number) => Promise<unknown>, workers: number, seconds: number): Promise<{ perSecond: number; p50: number; p99: number }> {
+  const latencies: number[] = [];
+  const deadline = performance.now() + seconds * 1000;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (performance.now() < deadline) {
+        const i = (next++ * 7919) % count;
+        const begin = performance.now();
+        await read(i);
+        latencies.push(performance.now() - begin);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  return { perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+async function sequentialLatency(action: () => Promise<unknown>, iterations: number): Promise<{ p50: number; p99: number; max: number }> {
+  for (let i = 0; i < 5; i++) await action(); // warm-up
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) samples.push((await timed(action))[1]);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), max: Math.max(...samples) };
+}
+
+async function autocannon(url: string, headers: string[], conns: number): Promise<{ rps: number; p50: number; p99: number; non2xx: number; errors: number }> {
+  const args = ['-c', String(conns), '-d', String(duration), '-j', ...headers.flatMap((header) => ['-H', header]), url];
+  const { stdout } = await run(path.join(root, 'node_modules/.bin/autocannon'), args, { maxBuffer: 16 << 20 });
+  const result = JSON.parse(stdout);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+}
+
+async function main(): Promise<void> {
+  console.log(`Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}, load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+  const runtime = await startLocalRuntime({ port: 0, inMemory: true, logLevel: 'SILENT', scheduleMinutes: 0, pollers: false });
+  const clients = new AwsClients(runtime.settings.aws);
+  try {
+    const store = new DynamoModelStore({ client: clients.documents, tableName: runtime.resources.tables.model });
+
+    // ---- 1. the adapter alone
+    const deployments: NewEntity<object>[] = Array.from({ length: count }, (_, i) => ({ kind: 'deployment', tenant: TENANT, id: `dep-${i}`, data: deploymentDoc(i) }));
+    const [, seedMs] = await timed(() => store.createMany(deployments));
+    console.log(`Seeded ${count} deployments through createMany in ${(seedMs / 1000).toFixed(1)} s (${Math.round(count / (seedMs / 1000))} creates/s, transactions of ~47 entities)`);
+
+    for (const consistent of [true, false]) {
+      const reads = await concurrentReads((i) => store.get({ kind: 'deployment', tenant: TENANT, id: `dep-${i}` }, { consistent }), 16, duration);
+      console.log(`Adapter get, ${consistent ? 'strongly' : 'eventually'} consistent (16 concurrent, ${duration} s): ${Math.round(reads.perSecond)} reads/s, p50 ${ms(reads.p50)}, p99 ${ms(reads.p99)}`);
+    }
+
+    const half = Math.floor(count / 2);
+    const page = await store.page({ tenant: TENANT, kind: 'deployment' }, { offset: half, size: 100, descending: false });
+    if (page.total !== count || page.items.length !== 100 || page.items[0].id !== `dep-${half}`) {
+      throw new Error(`Page check failed: total ${page.total}, ${page.items.length} items, first ${page.items[0]?.id}`);
+    }
+    const up = await sequentialLatency(() => store.page({ tenant: TENANT, kind: 'deployment' }, { offset: half, size: 100, descending: false }), 200);
+    const down = await sequentialLatency(() => store.page({ tenant: TENANT, kind: 'deployment' }, { offset: half, size: 100, descending: true }), 200);
+    console.log(`Adapter page offset ${half} size 100 (200 runs): ascending p50 ${ms(up.p50)}, p99 ${ms(up.p99)}; descending p50 ${ms(down.p50)}, p99 ${ms(down.p99)}; total ${page.total} exact`);
+    const all = await sequentialLatency(() => store.all({ tenant: TENANT, kind: 'deployment' }), 5);
+    console.log(`For comparison, reading the whole collection (memory path of filtered lists): p50 ${ms(all.p50)}`);
+
+    // ---- 2. through HTTP
+    const cipher = new LocalKeySecretCipher(Buffer.from(runtime.settings.localSecrets!.secretsKey, 'base64'));
+    const auth = `Basic ${Buffer.from(`${runtime.admin.username}:${runtime.admin.password}`).toString('base64')}`;
+    // Bootstrap happens on the first request.
+    const first = await fetch(`${runtime.restUrl}/api/v3.1/status`, { headers: { authorization: auth } });
+    if (first.status !== 200) throw new Error(`GET /status answered ${first.status}`);
+    const sealed = await cipher.encrypt('value', { tenant: TENANT, key: 'x' });
+    const secrets: NewEntity<object>[] = await Promise.all(
+      Array.from({ length: count }, async (_, i) => ({
+        kind: 'secret',
+        tenant: TENANT,
+        id: `s-${i}`,
+        data: { key: `s-${i}`, sealed: i % 100 === 0 ? await cipher.encrypt(`v${i}`, { tenant: TENANT, key: `s-${i}` }) : sealed, is_hidden_value: false, visibility: 'tenant', created_by: 'admin', updated_at: new Date().toISOString() },
+      })),
+    );
+    await store.createMany(secrets);
+    const headers = [`authorization:${auth}`, 'tenant:default_tenant'];
+    const single = await autocannon(`${runtime.restUrl}/api/v3.1/secrets/s-100`, headers, connections);
+    console.log(`HTTP GET /secrets/{key} (Basic auth, autocannon -c ${connections} -d ${duration}): ${Math.round(single.rps)} req/s, p50 ${single.p50} ms, p99 ${single.p99} ms, non-2xx ${single.non2xx}, errors ${single.errors}`);
+    const listUrl = `${runtime.restUrl}/api/v3.1/secrets?_size=100&_offset=${half}`;
+    const check = (await (await fetch(listUrl, { headers: { authorization: auth } })).json()) as { items: { key: string }[]; metadata: { pagination: { total: number } } };
+    if (check.metadata.pagination.total !== count || check.items[0]?.key !== `s-${half}`) throw new Error('List page check failed');
+    const list = await sequentialLatency(async () => {
+      const response = await fetch(listUrl, { headers: { authorization: auth } });
+      await response.arrayBuffer();
+    }, 200);
+    console.log(`HTTP GET /secrets?_size=100&_offset=${half} (200 sequential): p50 ${ms(list.p50)}, p99 ${ms(list.p99)}, max ${ms(list.max)}`);
+    const listLoad = await autocannon(listUrl, headers, 4);
+    console.log(`HTTP list page under load (autocannon -c 4 -d ${duration}): ${Math.round(listLoad.rps)} req/s, p50 ${listLoad.p50} ms, p99 ${listLoad.p99} ms, non-2xx ${listLoad.non2xx}`);
+  } finally {
+    clients.destroy();
+    await runtime.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
