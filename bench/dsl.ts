@@ -12,6 +12,7 @@
  *   BENCH_RUNS=9 npm run bench:dsl
  */
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { type Plan, memorySource, parse, prepareDeployment } from '../src/dsl';
 import { CORPUS_ROOT, corpusAvailable, corpusPluginResolver, corpusSource } from '../test/conformance/corpus';
@@ -124,7 +125,7 @@ async function measure(name: string, load: () => Promise<Plan>): Promise<void> {
     `${name.padEnd(34)} templates=${String(templates).padStart(5)} instances=${String(instances).padStart(6)}  ` +
       `parse+validate ${ms(median(samples.map((s) => s.parse)))}  plan ${ms(median(samples.map((s) => s.prepare)))}  ` +
       `total median ${ms(median(total))} best ${ms(best(total))}` +
-      (heap === null ? '' : `  retained heap ${(heap / 1048576).toFixed(1)} MiB`),
+      (heap === null ? '' : `  retained heap ${(Math.max(0, heap) / 1048576).toFixed(1)} MiB`),
   );
 }
 
@@ -142,4 +143,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Run when executed (the generator may also be imported, e.g. to profile).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

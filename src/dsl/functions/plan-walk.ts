@@ -52,13 +52,23 @@ export class PlanMapper {
     return result;
   }
 
+  /** Operation maps known to need nothing (the parser shares them between nodes of a type). */
+  private readonly untouched = new WeakSet<object>();
+
   /** Whether an operation may change: it holds a function, or its flag is stale. Most hold neither. */
   private touches(op: PlanOperation): boolean {
     return this.operations.has(op) || op.has_intrinsic_functions !== false || containsFunction(op.inputs);
   }
 
+  private needsNothing(ops: Ops): boolean {
+    if (this.untouched.has(ops)) return true;
+    for (const key in ops) if (this.touches(ops[key])) return false;
+    this.untouched.add(ops);
+    return true;
+  }
+
   private async ops(ops: Ops | undefined, base: Omit<PlanSite, 'frame'> & { frame: Omit<Frame, 'path'> }, path: string): Promise<Ops | undefined> {
-    if (!ops) return ops;
+    if (!ops || this.needsNothing(ops)) return ops;
     let copy: Ops | null = null;
     for (const key of Object.keys(ops)) {
       const op = ops[key];
@@ -73,7 +83,7 @@ export class PlanMapper {
     if (!interfaces) return interfaces;
     let copy: Interfaces | null = null;
     for (const name of Object.keys(interfaces)) {
-      if (!Object.values(interfaces[name]).some((op) => this.touches(op))) continue;
+      if (this.needsNothing(interfaces[name])) continue;
       const mapped = await this.ops(interfaces[name], base, `${path}.${name}`);
       if (mapped !== interfaces[name]) (copy ??= { ...interfaces })[name] = mapped!;
     }
@@ -156,8 +166,17 @@ export function forEachPlanSite(plan: Plan, visit: (value: Value, site: PlanSite
   const at = (value: Value | undefined, site: () => PlanSite) => {
     if (value !== undefined && containsFunction(value)) visit(value, site());
   };
+  // Operation maps without any function, remembered for this walk (the parser shares them).
+  const plain = new WeakSet<Ops>();
   const ops = (operations: Ops | undefined, node: PlanNode, frame: Omit<Frame, 'path'>, path: string, relationship?: PlanRelationship) => {
-    for (const key of Object.keys(operations ?? {})) at(operations![key].inputs, () => ({ node, relationship, frame: { ...frame, path: `${path}.${key}.inputs` } }));
+    if (!operations || plain.has(operations)) return;
+    let any = false;
+    for (const key in operations) {
+      if (!containsFunction(operations[key].inputs)) continue;
+      any = true;
+      visit(operations[key].inputs, { node, relationship, frame: { ...frame, path: `${path}.${key}.inputs` } });
+    }
+    if (!any) plain.add(operations);
   };
   const ifaces = (interfaces: Interfaces | undefined, node: PlanNode, frame: Omit<Frame, 'path'>, path: string, relationship?: PlanRelationship) => {
     for (const name of Object.keys(interfaces ?? {})) ops(interfaces![name], node, frame, `${path}.${name}`, relationship);
