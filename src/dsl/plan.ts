@@ -65,6 +65,10 @@ export interface PlanPlugin {
   properties: Dict;
 }
 
+/**
+ * In a parsed Plan, min/max/default_instances may still be intrinsic functions (e.g.
+ * `{get_input: n}`, kept raw like every hybrid function); deployment creation evaluates them.
+ */
 export interface ScalableProperties {
   min_instances: number;
   /** -1 = unbounded. */
