@@ -60,6 +60,11 @@ export function parseMultipart(body: Buffer, contentType: string, limits: Multip
       stream.on('limit', () => fail(`Multipart part "${name}" is larger than ${limits.maxPartBytes} bytes`));
       pending.push(
         new Promise<void>((done) => {
+          // A form that ends inside a file part fails the part's stream too.
+          stream.on('error', (err: Error) => {
+            fail(`Malformed multipart request: ${err.message}`);
+            done();
+          });
           stream.on('close', () => {
             parts.push({ name, data: Buffer.concat(chunks), filename: info.filename ?? '', contentType: info.mimeType });
             done();

@@ -13,6 +13,7 @@ import { apiError, badParameters, ERROR_CODES, payloadTooLarge } from '../model/
 import { isValidId } from '../model/ids';
 import { ArchiveError } from './archive';
 import { normalizeEntryPath } from './archive/entry-path';
+import { detectFormat } from './archive/format';
 import { parseLabels } from '../resources/labels';
 import type { LabelInput } from '../resources/labels';
 import { parseVisibility } from '../resources/visibility';
@@ -129,6 +130,22 @@ async function fromMultipart(request: ApiRequest): Promise<{ raw: Record<string,
   return { raw, archive };
 }
 
+/**
+ * API Gateway hands text content types (application/json among them) to the function as UTF-8
+ * text, so binary bytes sent under them arrive replaced by U+FFFD: say so instead of "bad zip".
+ */
+function checkNotMangled(request: ApiRequest, archive: Buffer | undefined): void {
+  const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const textual = type.startsWith('text/') || type === 'application/json' || type === 'application/xml' || type === 'application/javascript';
+  if (archive && textual && archive.includes(REPLACEMENT) && detectFormat(archive) === 'yaml') {
+    throw invalidBlueprint(
+      `The archive was sent as text (Content-Type: ${type}) and its binary bytes did not survive; send it as application/octet-stream or as multipart/form-data`,
+    );
+  }
+}
+
+const REPLACEMENT = Buffer.from([0xef, 0xbf, 0xbd]);
+
 function fromQuery(request: ApiRequest): { raw: Record<string, unknown>; archive?: Buffer } {
   const raw: Record<string, unknown> = {};
   for (const [key, values] of Object.entries(request.query)) {
@@ -142,6 +159,7 @@ export async function readBlueprintUpload(request: ApiRequest): Promise<Blueprin
   if (request.body.length > MAX_INLINE_UPLOAD_BYTES) throw payloadTooLarge(tooLargeMessage('request body'));
   const { raw, archive } = isMultipart(request.headers['content-type']) ? await fromMultipart(request) : fromQuery(request);
   const params = readParams(raw);
+  if (!isMultipart(request.headers['content-type'])) checkNotMangled(request, archive);
   const sources = [archive !== undefined && archive.length > 0, params.archiveUrl !== undefined, params.uploadId !== undefined].filter(Boolean).length;
   if (sources > 1) {
     throw badParameters('Give exactly one of `blueprint_archive`, `blueprint_archive_url` and `upload_id`');
