@@ -5,8 +5,9 @@
  *     contained_in and connected_to mixed (all_to_all and all_to_one), with get_input,
  *     get_property and concat in properties and operation inputs;
  *   - the largest blueprint of the shared corpus (nodecellar auto-scale openstack.yaml), if present.
- * Prints the median and best wall time of each phase, and the heap the results retain, which
- * should grow linearly with the size. Single-threaded (one core).
+ * Prints the median and best wall time of each phase, the CPU time of a whole run, and the heap
+ * the results retain, which should grow linearly with the size. Single-threaded (one core; pin it
+ * with `taskset -c 0` to be sure).
  *
  *   npm run bench:dsl            (node --expose-gc --import tsx bench/dsl.ts)
  *   BENCH_RUNS=9 npm run bench:dsl
@@ -75,17 +76,21 @@ export function generateBlueprint(tiers: number): string {
 interface Sample {
   parse: number;
   prepare: number;
+  /** CPU time (user + system, all threads) of the whole run: less sensitive than wall time to a busy machine. */
+  cpu: number;
   instances: number;
   templates: number;
 }
 
 async function once(load: () => Promise<Plan>): Promise<Sample> {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const plan = await load();
   const t1 = performance.now();
   const deployment = await prepareDeployment(plan, {});
   const t2 = performance.now();
-  return { parse: t1 - t0, prepare: t2 - t1, instances: deployment.node_instances.length, templates: plan.nodes.length };
+  const c = process.cpuUsage(c0);
+  return { parse: t1 - t0, prepare: t2 - t1, cpu: (c.user + c.system) / 1000, instances: deployment.node_instances.length, templates: plan.nodes.length };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -124,7 +129,7 @@ async function measure(name: string, load: () => Promise<Plan>): Promise<void> {
   console.log(
     `${name.padEnd(34)} templates=${String(templates).padStart(5)} instances=${String(instances).padStart(6)}  ` +
       `parse+validate ${ms(median(samples.map((s) => s.parse)))}  plan ${ms(median(samples.map((s) => s.prepare)))}  ` +
-      `total median ${ms(median(total))} best ${ms(best(total))}` +
+      `total median ${ms(median(total))} best ${ms(best(total))}  cpu median ${ms(median(samples.map((s) => s.cpu)))}` +
       (heap === null ? '' : `  retained heap ${(Math.max(0, heap) / 1048576).toFixed(1)} MiB`),
   );
 }
