@@ -5,6 +5,7 @@
  * |-----------------|----------------------------|------------|---------------------------------|------------------------------------|
  * | entity          | `E#<tenant>#<kind>#<id>`   | `E`        | `L#<tenant>#<kind>` / seq       | `P#<tenant>#<kind>#<parent>` / seq |
  * | global marker   | `G#<kind>#<id>`            | `G`        | `GL#<kind>` / `<tenant>#<id>`   |                                    |
+ * | name entry      | `N#<kind>#<id>`            | `<tenant>` |                                 |                                    |
  * | sequence        | `C#<tenant>#<kind>`        | `#seq`     |                                 |                                    |
  * | list block      | `C#<tenant>#<kind>`        | `B#<n>`    |                                 |                                    |
  *
@@ -35,6 +36,11 @@ export function parentKey(tenant: string, kind: string, parent: string): string 
 
 export function markerKey(kind: string, id: string): { pk: string; sk: string } {
   return { pk: `G#${kind}#${id}`, sk: 'G' };
+}
+
+/** One per (kind, id, tenant) of global-capable kinds: who uses an id, checked before it goes global. */
+export function nameKey(kind: string, id: string, tenant: string): { pk: string; sk: string } {
+  return { pk: `N#${kind}#${id}`, sk: tenant };
 }
 
 export function globalListKey(kind: string): string {

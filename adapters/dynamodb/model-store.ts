@@ -42,6 +42,7 @@ import {
   globalListKey,
   listKey,
   markerKey,
+  nameKey,
   padSeq,
   parentKey,
 } from './model-keys';
@@ -292,8 +293,8 @@ export class DynamoModelStore implements ModelStore {
   }
 
   /**
-   * Splits creates into transactions of at most MAX_TRANSACTION_ITEMS items: one per entity, one
-   * more for the global-id check of global-capable kinds, and up to two list blocks per
+   * Splits creates into transactions of at most MAX_TRANSACTION_ITEMS items: one per entity, two
+   * more for global-capable kinds (global-id check, name entry), and up to two list blocks per
    * (tenant, kind) in the chunk (a chunk holds fewer than BLOCK_SIZE creates, so it spans at most two).
    */
   private chunks(entities: NewEntity<object>[]): NewEntity<object>[][] {
@@ -302,7 +303,7 @@ export class DynamoModelStore implements ModelStore {
     let items = 0;
     let groups = new Set<string>();
     for (const entity of entities) {
-      const cost = this.globalKinds.has(entity.kind) && entity.tenant !== SYSTEM_SCOPE ? 2 : 1;
+      const cost = this.globalKinds.has(entity.kind) && entity.tenant !== SYSTEM_SCOPE ? 3 : 1;
       const group = counterPartition(entity.tenant, entity.kind);
       const nextGroups = groups.has(group) ? groups.size : groups.size + 1;
       if (current.length > 0 && items + cost + 2 * nextGroups > MAX_TRANSACTION_ITEMS) {
@@ -467,6 +468,9 @@ export class DynamoModelStore implements ModelStore {
           : { ConditionCheck: { TableName: this.table, Key: marker, ConditionExpression: 'attribute_not_exists(pk)' } },
       );
       failures.push(() => conflict(`A global ${label} with ID \`${entity.id}\` already exists`));
+      // The id's name entry for this tenant: making an entity global checks no other tenant uses the id.
+      items.push({ Put: { TableName: this.table, Item: { ...nameKey(entity.kind, entity.id, entity.tenant) } } });
+      failures.push(() => new Error('Name entry write failed'));
     }
     return {
       items,
@@ -517,6 +521,7 @@ export class DynamoModelStore implements ModelStore {
       },
     ];
     const failures: ((existed: boolean) => Error)[] = [(existed) => (existed ? stale() : entityNotFound(label, ref.id))];
+    if (update.global === true && current.g !== true) await this.checkIdUnused(ref);
     if (update.global !== undefined && this.globalKinds.has(ref.kind) && ref.tenant !== SYSTEM_SCOPE) {
       const marker = markerKey(ref.kind, ref.id);
       items.push(
@@ -575,6 +580,10 @@ export class DynamoModelStore implements ModelStore {
       items.push({ Delete: { TableName: this.table, Key: markerKey(ref.kind, ref.id), ConditionExpression: 'attribute_not_exists(pk) OR t = :tenant', ExpressionAttributeValues: { ':tenant': ref.tenant } } });
       failures.push(() => conflict(`The global ${label} \`${ref.id}\` belongs to another tenant`));
     }
+    if (this.globalKinds.has(ref.kind) && ref.tenant !== SYSTEM_SCOPE) {
+      items.push({ Delete: { TableName: this.table, Key: nameKey(ref.kind, ref.id, ref.tenant) } });
+      failures.push(() => new Error('Name entry delete failed'));
+    }
     const offloaded = typeof Item.dx === 'string' ? Item.dx : undefined;
     return {
       write: { items, failures, ...(offloaded ? { cleanup: [offloaded] } : {}) },
@@ -602,6 +611,20 @@ export class DynamoModelStore implements ModelStore {
   }
 
   // ------------------------------------------------------------- helpers
+
+  /** A global entity's id must not be used in any other tenant (Cloudify keeps such ids unique). */
+  private async checkIdUnused(ref: EntityRef): Promise<void> {
+    const names = await this.queryItems({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': nameKey(ref.kind, ref.id, ref.tenant).pk },
+      ConsistentRead: true,
+    });
+    const others = names.map((item) => String(item.sk)).filter((tenant) => tenant !== ref.tenant);
+    if (others.length > 0) {
+      throw conflict(`Cannot make ${kindLabel(ref.kind)} \`${ref.id}\` global: tenant \`${others[0]}\` has one with the same ID`);
+    }
+  }
 
   private async blocks(tenant: string, kind: string): Promise<{ block: number; n: number }[]> {
     const items = await this.queryItems({

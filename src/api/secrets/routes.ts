@@ -6,6 +6,7 @@
  * - `GET /secrets/{key}` → the secret with its value (`""` for a hidden value the caller may not
  *   see: only its creator and sys_admin users may);
  * - `PATCH /secrets/{key} {value?, is_hidden_value?, visibility?}` → 200; `DELETE` → 204;
+ * - `PATCH /secrets/{key}/set-visibility {visibility}` → 200;
  * - `GET /secrets` → the list, without values.
  * The response names the id `key`. Values are sealed by the SecretCipher and never logged.
  */
@@ -158,6 +159,26 @@ export function secretRoutes(services: ApiServices): Route[] {
     },
     { method: 'PUT', pattern: `${BASE}/{key}`, handler: secured(auth, create) },
     { method: 'PATCH', pattern: `${BASE}/{key}`, handler: secured(auth, update) },
+    {
+      // `cfy secrets set-global` / `set-visibility`: body `{visibility}`.
+      method: 'PATCH',
+      pattern: `${BASE}/{key}/set-visibility`,
+      handler: secured(auth, async (request, context) => {
+        const body = readJsonBody(request, { required: true });
+        const visibility = optionalVisibility(body.visibility);
+        if (!visibility) throw badParameters('`visibility` is required');
+        checkVisibility(visibility, context);
+        const current = await visibleSecret(validateId(request.params.key, 'secret key'), context);
+        mayChange(current, context);
+        const updated = await store.update<SecretData>({
+          ref: current,
+          expectedVersion: current.version,
+          data: { ...current.data, visibility, updated_at: services.now().toISOString() },
+          global: visibility === 'global',
+        });
+        return jsonResponse(200, await withValue(updated, context));
+      }),
+    },
     {
       method: 'DELETE',
       pattern: `${BASE}/{key}`,

@@ -127,6 +127,14 @@ describe('DynamoModelStore: global entities', () => {
     expect((await store.globals('blueprint')).map((e) => e.id)).toContain('g1');
   });
 
+  it('refuses to make an entity global while another tenant uses its id', async () => {
+    await store.create({ ...ref('owner', 'g3', 'secret'), data: {} });
+    await store.create({ ...ref('other', 'g3', 'secret'), data: {} });
+    expect(await rejects(store.update({ ref: ref('owner', 'g3', 'secret'), expectedVersion: 1, data: {}, global: true }))).toMatchObject({ statusCode: 409 });
+    await store.delete(ref('other', 'g3', 'secret'));
+    expect((await store.update({ ref: ref('owner', 'g3', 'secret'), expectedVersion: 1, data: {}, global: true })).global).toBe(true);
+  });
+
   it('hides it again when the flag is cleared, and frees the id when deleted', async () => {
     await store.create({ ...ref('owner', 'g2', 'blueprint'), data: {}, global: true });
     await store.update({ ref: ref('owner', 'g2', 'blueprint'), expectedVersion: 1, data: {}, global: false });

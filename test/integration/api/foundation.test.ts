@@ -293,6 +293,12 @@ describe('secrets', () => {
     expectError(await call('DELETE', '/api/v3.1/secrets/shared_global', { tenant: 'iso_b' }), 403, 'forbidden_error');
     const all = await call('GET', '/api/v3.1/secrets?_all_tenants=true&_search=only_a');
     expect(all.body.items!.map((secret) => secret.tenant_name).sort()).toEqual(['iso_a', 'iso_b']);
+    // set-visibility moves a secret between tenant and global.
+    expect((await call('PATCH', '/api/v3.1/secrets/only_a/set-visibility', { tenant: 'iso_a', body: { visibility: 'global' } })).status).toBe(409);
+    expect((await call('PATCH', '/api/v3.1/secrets/shared_global/set-visibility', { tenant: 'iso_a', body: { visibility: 'tenant' } })).body.visibility).toBe('tenant');
+    expectError(await call('GET', '/api/v3.1/secrets/shared_global', { tenant: 'iso_b' }), 404, 'not_found_error');
+    expect((await call('PATCH', '/api/v3.1/secrets/shared_global/set-visibility', { tenant: 'iso_a', body: { visibility: 'global' } })).body.visibility).toBe('global');
+    expectError(await call('PATCH', '/api/v3.1/secrets/shared_global/set-visibility', { tenant: 'iso_a', body: { visibility: 'galaxy' } }), 400, 'bad_parameters_error');
     // Global secrets show in every tenant's list: remove it so other tests see only their own.
     expect((await call('DELETE', '/api/v3.1/secrets/shared_global', { tenant: 'iso_a' })).status).toBe(204);
     expectError(await call('GET', '/api/v3.1/secrets/shared_global', { tenant: 'iso_b' }), 404, 'not_found_error');
