@@ -350,6 +350,24 @@ export interface ProcessedInterfaces {
  * shared by all its templates (plans are read-only).
  */
 const processedInterface = new WeakMap<Record<string, RawOperation>, Record<string, PlanOperation>>();
+
+/** "iface.op" keys, built once per name pair (the same few dozen pairs recur in every node). */
+const qualifiedNames = new Map<string, Map<string, string>>();
+
+function qualified(iface: string, op: string): string {
+  let names = qualifiedNames.get(iface);
+  if (!names) {
+    // Bounded: a process parsing many blueprints keeps at most 1,000 x 1,000 names.
+    if (qualifiedNames.size >= 1_000) return `${iface}.${op}`;
+    qualifiedNames.set(iface, (names = new Map()));
+  }
+  let name = names.get(op);
+  if (name === undefined) {
+    name = `${iface}.${op}`;
+    if (names.size < 1_000) names.set(op, name);
+  }
+  return name;
+}
 const processedAll = new WeakMap<RawInterfaces, ProcessedInterfaces>();
 
 export function processInterfaces(
@@ -386,7 +404,7 @@ export function processInterfaces(
     for (const name in out) {
       const processed = out[name]!;
       shortNames[name] = name in shortNames ? null : processed;
-      operations[`${iface}.${name}`] = processed;
+      operations[qualified(iface, name)] = processed;
     }
     interfaces[iface] = out;
   }
