@@ -85,7 +85,8 @@ async function readWagon(bytes: Buffer, name: string, limits?: ArchiveLimits): P
 function fromYaml(yamlText: string, name: string): { packageName?: string; packageVersion?: string } {
   let doc: unknown;
   try {
-    doc = parseYaml(yamlText, { maxAliasCount: 1000 });
+    // Published plugin.yaml files repeat keys (PyYAML keeps the last): tolerate it, as the DSL loader does for plugins.
+    doc = parseYaml(yamlText, { maxAliasCount: 1000, uniqueKeys: false });
   } catch (err) {
     throw new PluginPackageError(`${name} is not valid YAML: ${(err as Error).message}`);
   }
