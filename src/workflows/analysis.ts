@@ -12,80 +12,83 @@ export function countOperations(graph: WorkflowGraph): number {
   return count;
 }
 
-/** A cycle among the tasks left over by a topological sort, as a list of ids (first = last). */
-function findCycle(remaining: Set<string>, byId: Map<string, GraphTask>): string[] {
-  const start = remaining.values().next().value as string;
-  const path: string[] = [];
-  const seen = new Map<string, number>();
-  let current = start;
-  // Every remaining task waits for at least one remaining task, so following such edges loops.
-  while (!seen.has(current)) {
-    seen.set(current, path.length);
-    path.push(current);
-    current = byId.get(current)!.dependencies.find((d) => remaining.has(d))!;
-  }
-  return [...path.slice(seen.get(current)!), current];
+/**
+ * Dependencies as positions, plus the structural problems met on the way (duplicate ids, edges to
+ * tasks that do not exist, self-edges). Ids are hashed once each here; everything after works on
+ * positions.
+ */
+function indexGraph(graph: WorkflowGraph): { deps: number[][]; problems: string[] } {
+  const problems: string[] = [];
+  const position = new Map<string, number>();
+  graph.tasks.forEach((task, i) => {
+    if (position.has(task.id)) problems.push(`duplicate task id ${task.id}`);
+    else position.set(task.id, i);
+  });
+  const deps = graph.tasks.map((task) => {
+    const list: number[] = [];
+    for (const dep of task.dependencies) {
+      const at = position.get(dep);
+      if (dep === task.id) problems.push(`task ${task.id} waits for itself`);
+      else if (at === undefined) problems.push(`task ${task.id} waits for ${dep}, which does not exist`);
+      else list.push(at);
+    }
+    return list;
+  });
+  return { deps, problems };
 }
 
 /**
- * The wave of each task: 0 for tasks that wait for nothing, else one more than the latest wave it
- * waits for. Tasks of one wave can run in parallel. Throws on cycles.
+ * Kahn's algorithm over positions: the wave of each task (0 for tasks that wait for nothing, else
+ * one more than the latest wave it waits for), or -1 for tasks caught in or behind a cycle.
  */
-export function waves(graph: WorkflowGraph): Map<string, number> {
-  const problems = findGraphProblems(graph);
-  if (problems.length) throw invalid(problems);
-  return computeWaves(graph).waves;
+function computeWaves(deps: number[][]): Int32Array {
+  const n = deps.length;
+  const pending = new Int32Array(n);
+  const wave = new Int32Array(n).fill(-1);
+  const dependents: number[][] = Array.from({ length: n }, () => []);
+  const ready: number[] = [];
+  for (let i = 0; i < n; i++) {
+    pending[i] = deps[i].length;
+    for (const d of deps[i]) dependents[d].push(i);
+    if (pending[i] === 0) {
+      ready.push(i);
+      wave[i] = 0;
+    }
+  }
+  for (let r = 0; r < ready.length; r++) {
+    const i = ready[r];
+    for (const next of dependents[i]) {
+      if (wave[next] < wave[i] + 1) wave[next] = wave[i] + 1;
+      if (--pending[next] === 0) ready.push(next);
+    }
+  }
+  for (let i = 0; i < n; i++) if (pending[i] > 0) wave[i] = -1;
+  return wave;
 }
 
-function computeWaves(graph: WorkflowGraph): { waves: Map<string, number>; remaining: Set<string> } {
-  const dependents = new Map<string, string[]>();
-  const pending = new Map<string, number>();
-  const result = new Map<string, number>();
-  const ready: string[] = [];
-  for (const task of graph.tasks) {
-    pending.set(task.id, task.dependencies.length);
-    if (task.dependencies.length === 0) {
-      ready.push(task.id);
-      result.set(task.id, 0);
-    }
-    for (const dep of task.dependencies) {
-      const list = dependents.get(dep);
-      if (list) list.push(task.id);
-      else dependents.set(dep, [task.id]);
-    }
+/** A cycle (first = last) among tasks given by their dependency positions, or null. */
+export function findCycleByPosition(deps: number[][]): number[] | null {
+  const wave = computeWaves(deps);
+  const stuck = wave.indexOf(-1);
+  if (stuck < 0) return null;
+  // Every stuck task waits for at least one stuck task, so following such edges loops.
+  const seenAt = new Map<number, number>();
+  const path: number[] = [];
+  let current = stuck;
+  while (!seenAt.has(current)) {
+    seenAt.set(current, path.length);
+    path.push(current);
+    current = deps[current].find((d) => wave[d] === -1)!;
   }
-  for (let i = 0; i < ready.length; i++) {
-    const id = ready[i];
-    const wave = result.get(id)!;
-    for (const next of dependents.get(id) ?? []) {
-      result.set(next, Math.max(result.get(next) ?? 0, wave + 1));
-      const left = pending.get(next)! - 1;
-      pending.set(next, left);
-      if (left === 0) ready.push(next);
-    }
-  }
-  const remaining = new Set(graph.tasks.filter((t) => pending.get(t.id)! > 0).map((t) => t.id));
-  return { waves: result, remaining };
+  return [...path.slice(seenAt.get(current)!), current];
 }
 
 /** Everything wrong with a graph's structure (empty when it is valid). */
 export function findGraphProblems(graph: WorkflowGraph): string[] {
-  const problems: string[] = [];
-  const byId = new Map<string, GraphTask>();
-  for (const task of graph.tasks) {
-    if (byId.has(task.id)) problems.push(`duplicate task id ${task.id}`);
-    byId.set(task.id, task);
-  }
-  for (const task of graph.tasks) {
-    for (const dep of task.dependencies) {
-      if (dep === task.id) problems.push(`task ${task.id} waits for itself`);
-      else if (!byId.has(dep)) problems.push(`task ${task.id} waits for ${dep}, which does not exist`);
-    }
-  }
+  const { deps, problems } = indexGraph(graph);
   if (problems.length) return problems;
-  const { remaining } = computeWaves(graph);
-  if (remaining.size) problems.push(`the tasks wait for each other in a cycle: ${findCycle(remaining, byId).join(' -> ')}`);
-  return problems;
+  const cycle = findCycleByPosition(deps);
+  return cycle ? [`the tasks wait for each other in a cycle: ${cycle.map((i) => graph.tasks[i].id).join(' -> ')}`] : [];
 }
 
 function invalid(problems: string[]): WorkflowGraphError {
@@ -99,11 +102,28 @@ export function assertValidGraph(graph: WorkflowGraph): void {
   if (problems.length) throw invalid(problems);
 }
 
+/** The wave of every task, by position; throws when the graph is invalid. */
+function wavesByPosition(graph: WorkflowGraph): Int32Array {
+  const { deps, problems } = indexGraph(graph);
+  if (problems.length) throw invalid(problems);
+  const wave = computeWaves(deps);
+  if (wave.includes(-1)) throw invalid(findGraphProblems(graph));
+  return wave;
+}
+
+/** Tasks of one wave can run in parallel: 0 for tasks that wait for nothing, else one more than the latest wave waited for. */
+export function waves(graph: WorkflowGraph): Map<string, number> {
+  const wave = wavesByPosition(graph);
+  return new Map(graph.tasks.map((t, i) => [t.id, wave[i]]));
+}
+
+function orderedPositions(wave: Int32Array): number[] {
+  return Array.from(wave.keys()).sort((a, b) => wave[a] - wave[b] || a - b);
+}
+
 /** A valid execution order: by wave, then construction order. */
 export function topologicalOrder(graph: WorkflowGraph): GraphTask[] {
-  const w = waves(graph);
-  const position = new Map(graph.tasks.map((t, i) => [t.id, i]));
-  return [...graph.tasks].sort((a, b) => w.get(a.id)! - w.get(b.id)! || position.get(a.id)! - position.get(b.id)!);
+  return orderedPositions(wavesByPosition(graph)).map((i) => graph.tasks[i]);
 }
 
 export interface DryRunEntry {
@@ -139,17 +159,11 @@ export function summarize(task: GraphTask): string {
 
 /** The dry-run description: every task in execution order with its wave and what it waits for. */
 export function describeGraph(graph: WorkflowGraph): DryRunEntry[] {
-  const w = waves(graph);
-  return topologicalOrder(graph).map((task, i) => ({
-    position: i + 1,
-    wave: w.get(task.id)!,
-    id: task.id,
-    kind: task.kind,
-    subgraph: task.subgraph,
-    instance_id: task.instance_id,
-    summary: summarize(task),
-    dependencies: task.dependencies,
-  }));
+  const wave = wavesByPosition(graph);
+  return orderedPositions(wave).map((i, k) => {
+    const task = graph.tasks[i];
+    return { position: k + 1, wave: wave[i], id: task.id, kind: task.kind, subgraph: task.subgraph, instance_id: task.instance_id, summary: summarize(task), dependencies: task.dependencies };
+  });
 }
 
 /** The dry-run description as text, one line per task, waves separated. */

@@ -3,11 +3,12 @@
  * run in parallel; consecutive steps of a sequence run one after the other. A subgraph's entry
  * tasks (first step) and exit tasks (last step) are what edges between subgraphs connect:
  * "subgraph A waits for subgraph B" = every entry task of A depends on every exit task of B.
+ * Task ids are `<subgraph>/<key>`: subgraph names and keys within a subgraph are unique.
  */
 import type { GraphInstance } from './deployment';
 import { WorkflowGraphError } from './errors';
 import type { GraphTask, MarkerTask, OperationTask, SendEventTask, SetStateTask, WaitForAgentTask, WorkflowGraph } from './graph';
-import { assertValidGraph } from './analysis';
+import { findCycleByPosition } from './analysis';
 
 type Common = 'id' | 'dependencies' | 'subgraph' | 'instance_id' | 'node_id' | 'ignore_failure';
 
@@ -25,30 +26,62 @@ export type Step = Draft[];
 export interface Subgraph {
   name: string;
   instance: GraphInstance | null;
-  entry: GraphTask[];
-  exit: GraphTask[];
+  /** Positions (in the builder) of the first step's tasks. */
+  entry: number[];
+  /** Positions of the last step's tasks. */
+  exit: number[];
   /** For a lifecycle operation name: the tasks right after it (what a depends_on_lifecycle_operation source waits for). */
-  anchors: Map<string, GraphTask[]>;
+  anchors: Map<string, number[]>;
 }
 
 export const event = (key: string, message: string, lifecycle?: string): Draft => ({ key, kind: 'send_event', message, ...(lifecycle ? { lifecycle } : {}) });
 export const setState = (state: string, message: string | null = null): Draft => ({ key: `state:${state}`, kind: 'set_state', state, message });
 export const marker = (key: string, label: string): Draft => ({ key, kind: 'marker', label });
 
+/**
+ * The task of a draft. Literals written out field by field (no spread): every task of a kind gets
+ * one shape, and building stays cheap at 20,000 tasks.
+ */
+function taskOf(d: Draft, id: string, subgraph: string, instance: GraphInstance | null, ignore: boolean): GraphTask {
+  const instanceId = instance ? instance.id : null;
+  const nodeId = instance ? instance.node_id : null;
+  const deps: string[] = [];
+  switch (d.kind) {
+    case 'operation':
+      return { id, kind: 'operation', dependencies: deps, subgraph, instance_id: instanceId, node_id: nodeId, ignore_failure: ignore, name: d.name, context_instance_id: d.context_instance_id, call: d.call, relationship: d.relationship, retry_until_true: d.retry_until_true };
+    case 'set_state':
+      return { id, kind: 'set_state', dependencies: deps, subgraph, instance_id: instanceId, node_id: nodeId, ignore_failure: ignore, state: d.state, message: d.message };
+    case 'send_event':
+      return { id, kind: 'send_event', dependencies: deps, subgraph, instance_id: instanceId, node_id: nodeId, ignore_failure: ignore, message: d.message };
+    case 'wait_for_agent':
+      return { id, kind: 'wait_for_agent', dependencies: deps, subgraph, instance_id: instanceId, node_id: nodeId, ignore_failure: ignore, host_id: d.host_id, install_method: d.install_method };
+    case 'marker':
+      return { id, kind: 'marker', dependencies: deps, subgraph, instance_id: instanceId, node_id: nodeId, ignore_failure: ignore, label: d.label };
+  }
+}
+
+/**
+ * Tasks are kept with their dependencies as positions until build(), which writes the ids: the
+ * builder never hashes ids, which keeps building 20,000 tasks well under 100 ms.
+ */
 export class GraphBuilder {
   readonly tasks: GraphTask[] = [];
-  private readonly ids = new Set<string>();
+  private readonly deps: number[][] = [];
+  private readonly subgraphs = new Set<string>();
+  /** Tasks whose dependencies waitFor extended (the only ones that may list one twice). */
+  private readonly extended = new Set<number>();
 
   constructor(readonly workflow: string) {}
 
-  private place(draft: Draft, subgraph: string, instance: GraphInstance | null, dependencies: string[], ignoreFailure: boolean): GraphTask {
-    const { key, lifecycle: _lifecycle, ...rest } = draft;
-    const id = `${subgraph}/${key}`;
-    if (this.ids.has(id)) throw new WorkflowGraphError(`Duplicate task id ${id}`, 'invalid_graph_error');
-    this.ids.add(id);
-    const task = { ...rest, id, dependencies, subgraph, instance_id: instance?.id ?? null, node_id: instance?.node_id ?? null, ignore_failure: ignoreFailure } as GraphTask;
-    this.tasks.push(task);
-    return task;
+  private place(draft: Draft, subgraph: string, instance: GraphInstance | null, dependencies: number[], ignoreFailure: boolean): number {
+    this.tasks.push(taskOf(draft, `${subgraph}/${draft.key}`, subgraph, instance, ignoreFailure));
+    this.deps.push(dependencies);
+    return this.tasks.length - 1;
+  }
+
+  private claim(subgraph: string): void {
+    if (this.subgraphs.has(subgraph)) throw new WorkflowGraphError(`Duplicate subgraph ${subgraph}`, 'invalid_graph_error');
+    this.subgraphs.add(subgraph);
   }
 
   /**
@@ -57,22 +90,28 @@ export class GraphBuilder {
    * for). Between two parallel steps a join marker keeps the edge count linear.
    */
   sequence(name: string, instance: GraphInstance | null, steps: Step[], options: { ignoreFailure?: boolean; emptyLabel?: string } = {}): Subgraph {
+    // Keys are unique within a sequence by construction (one key per lifecycle step, relationship
+    // keys carry the relationship's position); the tests check ids are unique on every graph.
+    this.claim(name);
     const ignore = options.ignoreFailure ?? false;
     const present = steps.filter((s) => s.length > 0);
     if (present.length === 0) present.push([marker('stub', options.emptyLabel ?? `nothing to do for ${instance?.id ?? name}`)]);
-    const anchors = new Map<string, GraphTask[]>();
+    const anchors = new Map<string, number[]>();
     let pendingAnchors: string[] = [];
-    let previous: GraphTask[] = [];
-    let entry: GraphTask[] = [];
+    let previous: number[] = [];
+    let entry: number[] = [];
     for (const step of present) {
       if (previous.length > 1 && step.length > 1) {
-        previous = [this.place(marker(`${step[0].key}~join`, 'join'), name, instance, previous.map((t) => t.id), ignore)];
+        previous = [this.place(marker(`${step[0].key}~join`, 'join'), name, instance, previous, ignore)];
       }
-      const deps = previous.map((t) => t.id);
-      const placed = step.map((draft) => this.place(draft, name, instance, [...deps], ignore));
+      const placed: number[] = [];
+      // Tasks of one step share their (read-only) dependency list; entry tasks get their own, as
+      // waitFor and phases add to them.
+      for (const draft of step) placed.push(this.place(draft, name, instance, previous.length ? previous : [], ignore));
       if (entry.length === 0) entry = placed;
       for (const op of pendingAnchors) anchors.set(op, placed);
-      pendingAnchors = step.filter((d) => d.lifecycle).map((d) => d.lifecycle!);
+      pendingAnchors = [];
+      for (const draft of step) if (draft.lifecycle) pendingAnchors.push(draft.lifecycle);
       previous = placed;
     }
     for (const op of pendingAnchors) anchors.set(op, previous);
@@ -80,9 +119,11 @@ export class GraphBuilder {
   }
 
   /** `waiting` starts only after every task of `on` finished. */
-  waitFor(waiting: Subgraph, on: GraphTask[]): void {
-    const ids = on.map((t) => t.id);
-    for (const task of waiting.entry) task.dependencies.push(...ids);
+  waitFor(waiting: Subgraph, on: number[]): void {
+    for (const task of waiting.entry) {
+      this.deps[task].push(...on);
+      this.extended.add(task);
+    }
   }
 
   /**
@@ -91,25 +132,33 @@ export class GraphBuilder {
    * consecutive graphs, e.g. reinstall = uninstall then install).
    */
   phases(phases: { name: string; build: () => void }[]): void {
-    let barrier: GraphTask | null = null;
+    let barrier: number | null = null;
     for (const phase of phases) {
       const start = this.tasks.length;
       phase.build();
-      const placed = this.tasks.slice(start);
-      if (placed.length === 0) continue;
-      if (barrier) for (const task of placed) if (task.dependencies.length === 0) task.dependencies.push(barrier.id);
-      const awaited = new Set<string>();
-      for (const task of placed) for (const dep of task.dependencies) awaited.add(dep);
-      const sinks = placed.filter((t) => !awaited.has(t.id)).map((t) => t.id);
+      const end = this.tasks.length;
+      if (end === start) continue;
+      const awaited = new Uint8Array(end - start);
+      for (let i = start; i < end; i++) {
+        if (barrier !== null && this.deps[i].length === 0) this.deps[i].push(barrier);
+        for (const dep of this.deps[i]) if (dep >= start) awaited[dep - start] = 1;
+      }
+      const sinks: number[] = [];
+      for (let i = start; i < end; i++) if (!awaited[i - start]) sinks.push(i);
+      this.claim(`phase_${phase.name}`);
       barrier = this.place(marker('done', `${phase.name} finished`), `phase_${phase.name}`, null, sinks, false);
     }
   }
 
   build(): WorkflowGraph {
+    const { tasks, deps } = this;
     // Several relationships towards one instance add the same edge more than once.
-    for (const task of this.tasks) if (task.dependencies.length > 1) task.dependencies = [...new Set(task.dependencies)];
-    const graph = { workflow: this.workflow, tasks: this.tasks };
-    assertValidGraph(graph);
-    return graph;
+    for (const i of this.extended) if (deps[i].length > 1) deps[i] = [...new Set(deps[i])];
+    for (let i = 0; i < tasks.length; i++) tasks[i].dependencies = deps[i].map((d) => tasks[d].id);
+    const cycle = findCycleByPosition(deps);
+    if (cycle) {
+      throw new WorkflowGraphError(`Invalid workflow graph: the tasks wait for each other in a cycle: ${cycle.map((i) => tasks[i].id).join(' -> ')}`, 'invalid_graph_error');
+    }
+    return { workflow: this.workflow, tasks };
   }
 }

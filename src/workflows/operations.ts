@@ -33,9 +33,13 @@ export function resolveExecutor(index: DeploymentIndex, op: PlanOperation, insta
   throw new WorkflowGraphError(`Operation ${name} of node instance ${instance.id} has an unknown executor ${declared}`, 'invalid_graph_error');
 }
 
-/** Operation inputs with the workflow's kwargs merged in (kwargs win). */
+/**
+ * Operation inputs with the workflow's kwargs merged in (kwargs win). Without kwargs the plan's
+ * inputs object itself is used: graphs are read-only data, and a 1,000-instance graph would
+ * otherwise copy thousands of identical dicts.
+ */
 export function mergeInputs(inputs: Dict, kwargs: Dict | undefined): Dict {
-  return kwargs && Object.keys(kwargs).length ? { ...inputs, ...kwargs } : { ...inputs };
+  return kwargs && Object.keys(kwargs).length ? { ...inputs, ...kwargs } : inputs;
 }
 
 export function resolveOperation(index: DeploymentIndex, op: PlanOperation, instance: GraphInstance, name: string, kwargs?: Dict): ResolvedOperation {

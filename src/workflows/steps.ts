@@ -6,8 +6,8 @@ import { isNoop, resolveOperation } from './operations';
 
 /** `lifecycle.create` for `cloudify.interfaces.lifecycle.create`: short, readable task keys. */
 export function operationKey(name: string): string {
-  const parts = name.split('.');
-  return parts.length >= 2 ? parts.slice(-2).join('.') : name;
+  const lastDot = name.lastIndexOf('.');
+  return lastDot <= 0 ? name : name.slice(name.lastIndexOf('.', lastDot - 1) + 1);
 }
 
 export interface NodeOpOptions {

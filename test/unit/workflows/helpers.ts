@@ -137,6 +137,9 @@ export class HappensBefore {
 
   constructor(readonly graph: WorkflowGraph) {
     this.byId = new Map(graph.tasks.map((t) => [t.id, t]));
+    // Every graph a test looks at is also checked for unique ids and edges to existing tasks.
+    expect(this.byId.size).toBe(graph.tasks.length);
+    for (const t of graph.tasks) for (const d of t.dependencies) expect(this.byId.has(d)).toBe(true);
   }
 
   private ancestorsOf(id: string): Set<string> {
