@@ -16,6 +16,7 @@ export { directorySource, memorySource } from './source';
 export type { BlueprintSource, PluginResolver } from './source';
 export type { LoadLimits } from './load/limits';
 export { DEFAULT_LIMITS } from './load/limits';
+export type { LocationIndex } from './load/locations';
 
 export interface ParseOptions {
   source: BlueprintSource;
@@ -24,6 +25,17 @@ export interface ParseOptions {
   /** Fetches other remote imports; without it they fail with error 13 (offline by default). */
   fetchRemote?: (url: string) => Promise<string>;
   limits?: Partial<LoadLimits>;
+}
+
+const locations = new WeakMap<Plan, LocationIndex>();
+
+/**
+ * Where the values of a parsed plan were written: values the plan took over from the blueprint
+ * unchanged (intrinsic function calls such as `{get_input: x}`, operation inputs, outputs...) can
+ * be located with `index.of(value)` (file, line, column), e.g. for function validation errors.
+ */
+export function planLocations(plan: Plan): LocationIndex | undefined {
+  return locations.get(plan);
 }
 
 /**
@@ -43,5 +55,7 @@ export async function parseBlueprint(mainFile: string, options: ParseOptions): P
   const files = await collectImports({ path, doc }, { source: options.source, pluginResolver: options.pluginResolver, fetchRemote: options.fetchRemote, limits, index, dsl });
   const combined = mergeImports(files, dsl, index);
   const resources = await findScriptResources(combined, path, options.source);
-  return buildPlan({ dsl, doc: combined, index, resources, importedFiles: files.slice(1).map((f) => f.url) });
+  const plan = buildPlan({ dsl, doc: combined, index, resources, importedFiles: files.slice(1).map((f) => f.url) });
+  locations.set(plan, index);
+  return plan;
 }

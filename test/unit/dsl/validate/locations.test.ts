@@ -50,3 +50,14 @@ describe('error locations', () => {
     expect(err.location?.line).toBe(5);
   });
 });
+
+describe('planLocations', () => {
+  it('locates function calls the plan took over from the blueprint', async () => {
+    const { parseBlueprint, planLocations, memorySource } = await import('../../../../src/dsl/parse');
+    const plan = await parseBlueprint('blueprint.yaml', {
+      source: memorySource({ 'blueprint.yaml': `${V}node_types: {t: {properties: {p: {}}}}\nnode_templates:\n  n:\n    type: t\n    properties:\n      p: {get_input: nope}\n` }),
+    });
+    const call = plan.nodes[0]!.properties.p;
+    expect(JSON.parse(JSON.stringify(planLocations(plan)!.of(call)))).toEqual({ file: 'blueprint.yaml', line: 7, column: 10 });
+  });
+});
