@@ -521,6 +521,16 @@ describe('install: the graph as data', () => {
     expect(setState(g1, app, 'configuring').id).toBe(`install_${app}/state:configuring`);
   });
 
+  it('keeps the ids of the remaining tasks when a resumed instance skips stages', async () => {
+    const d = await deployment(body, 11);
+    const full = new Set(buildInstallGraph(d).tasks.map((t) => t.id));
+    const app = d.of('app')[0].id;
+    const resumed = buildInstallGraph(d.withStates({ [app]: 'configured' }));
+    expect(resumed.tasks.length).toBeLessThan(full.size);
+    for (const t of resumed.tasks) expect(full.has(t.id)).toBe(true);
+    expect(resumed.tasks.some((t) => t.id === `install_${app}/lifecycle.create`)).toBe(false);
+  });
+
   it('joins two parallel steps through one marker instead of every pair', async () => {
     const d = await deployment(`node_templates:
   db:
