@@ -3,15 +3,16 @@
  * headers/query prove a principal. Yes → Allow policy with the principal in the context (API Gateway
  * hands it to every later event of the connection); no → "Unauthorized" (API Gateway answers 401).
  *
- * No authenticator exists yet: users/tokens and agent credentials arrive with later issues, and
- * until then every connection is refused. Tests pass their own authenticators to the factory.
+ * By default users authenticate with their REST credentials (src/api/auth/connect-authenticator.ts);
+ * agent credentials arrive with the agent issue. Tests pass their own authenticators to the factory.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { authorizeConnection } from '../src/connections/authorize';
 import type { Authenticator } from '../src/ports/authenticator';
 import { lazyHandler } from './support/lazy';
 import type { LambdaHandler } from './support/lazy';
-import { createObservability, withObservability } from './support/observability';
+import { userConnectAuthenticator } from './support/api-container';
+import { createAwsClients, createObservability, withObservability } from './support/observability';
 import type { HandlerSettings } from './support/settings';
 
 export type WsAuthorizerHandler = LambdaHandler<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>;
@@ -31,8 +32,10 @@ function definedValues(values: Record<string, string | undefined> | null | undef
   return out;
 }
 
-export function createWsAuthorizerHandler(settings: HandlerSettings, authenticators: Authenticator[] = []): WsAuthorizerHandler {
+export function createWsAuthorizerHandler(settings: HandlerSettings, given?: Authenticator[]): WsAuthorizerHandler {
   const observability = createObservability('wsAuthorizer', settings);
+  // Users with REST credentials (token or Basic); agent credentials join with the agent issue.
+  const authenticators = given ?? [userConnectAuthenticator(settings, createAwsClients(settings, observability))];
   return withObservability(observability, async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
     const principal = await authorizeConnection(authenticators, {
       headers: lowerCaseKeys(event.headers),

@@ -12,11 +12,14 @@ import { S3FileStore } from '../../adapters/s3/file-store';
 import { SecretsManagerAdminPassword } from '../../adapters/secrets-manager/admin-password';
 import { SqsQueueSender } from '../../adapters/sqs/queue-sender';
 import { parseRemoteUrlPolicy } from '../../src/blueprints/remote-archive';
+import { Authentication } from '../../src/api/auth/authenticate';
+import { UserConnectAuthenticator } from '../../src/api/auth/connect-authenticator';
 import { createApiServices } from '../../src/api/dependencies';
 import type { ApiDependencies, ApiServices } from '../../src/api/dependencies';
 import { ENV } from '../../src/config/resources';
 import { MissingConfigError, requireTable } from '../../src/config/runtime-config';
 import type { AdminPasswordSource } from '../../src/ports/admin-password';
+import type { Authenticator } from '../../src/ports/authenticator';
 import type { SecretCipher } from '../../src/ports/secret-cipher';
 import type { HandlerSettings } from './settings';
 
@@ -65,4 +68,13 @@ export function apiDependencies(settings: HandlerSettings, clients: AwsClients):
 
 export function apiServices(settings: HandlerSettings, clients: AwsClients): ApiServices {
   return createApiServices(apiDependencies(settings, clients));
+}
+
+/**
+ * User authentication for the WebSocket authorizer: the model store only (the authorizer may read
+ * the model table and nothing else, so it neither bootstraps the admin nor reads secrets).
+ */
+export function userConnectAuthenticator(settings: HandlerSettings, clients: AwsClients): Authenticator {
+  const store = new DynamoModelStore({ client: clients.documents, tableName: requireTable(settings.config, 'model') });
+  return new UserConnectAuthenticator(new Authentication(store, async () => undefined));
 }
