@@ -50,7 +50,7 @@ export function loadYaml(text: string, file: string, limits: LoadLimits, index: 
   if (bytes > limits.maxBytes) throw yamlError(`file '${file}' is ${bytes} bytes, more than the ${limits.maxBytes} allowed`, source, 0);
   let documents: unknown[];
   try {
-    documents = loadAll(text, { filename: file, schema: SCHEMA, json: options.allowDuplicateKeys === true, maxDepth: limits.maxDepth });
+    documents = loadAll(text, { filename: file, schema: SCHEMA, json: options.allowDuplicateKeys === true, maxDepth: limits.maxDepth, maxTotalMergeKeys: limits.maxAliasExpansion });
   } catch (err) {
     if (err instanceof YAMLException) {
       const mark = err.mark as { line?: number; column?: number; position?: number } | undefined;

@@ -109,3 +109,13 @@ describe('loadYaml', () => {
     expect(Object.keys(value)).toEqual(['__proto__']);
   });
 });
+
+describe('merge keys at scale', () => {
+  it('accepts many merges of a shared anchor (large blueprints use `<<: *defaults` per node)', () => {
+    const lines = ['defaults: &d {a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8, i: 9, j: 10}', 'nodes:'];
+    for (let i = 0; i < 2000; i++) lines.push(`  n${i}: {<<: *d, name: n${i}}`);
+    const { value } = load(lines.join('\n'));
+    expect(Object.keys(value.nodes as object)).toHaveLength(2000);
+    expect((value.nodes as Record<string, object>).n1999).toEqual({ a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8, i: 9, j: 10, name: 'n1999' });
+  });
+});
