@@ -58,6 +58,11 @@ export class Router {
     return this;
   }
 
+  /** Every registered `{method, pattern}`, in registration order (the OpenAPI document is checked against it). */
+  table(): { method: string; pattern: string }[] {
+    return this.routes.map(({ method, pattern }) => ({ method, pattern }));
+  }
+
   addAll(routes: Route[]): this {
     for (const route of routes) this.add(route.method, route.pattern, route.handler);
     return this;
