@@ -1,5 +1,5 @@
 /**
- * `stratus blueprints ...`: offline blueprint tools.
+ * `stratus blueprints ...`: offline blueprint tools (online ones: blueprints-online.ts).
  *
  *   validate FILE [--json] [--plugins-dir DIR]
  *   plan FILE [-i key=value|inputs.yaml ...] [--json] [--plugins-dir DIR]
@@ -19,6 +19,7 @@ import { Command, CommanderError } from 'commander';
 import { DslError, type DeploymentPlan, type Plan, type PluginResolver, directorySource, parse, prepareDeployment } from '../../src/dsl';
 import { InputArgumentError, parseInputArguments } from './blueprint-inputs';
 import { directoryPluginResolver } from './blueprint-plugins';
+import { addOnlineBlueprintCommands } from './blueprints-online';
 
 interface CommonOptions {
   json?: boolean;
@@ -139,7 +140,7 @@ function usageExit(err: CommanderError): never {
 
 export function blueprintsCommand(): Command {
   // Set before the subcommands are created so they inherit it.
-  const group = new Command('blueprints').description('Validate and plan blueprints offline').exitOverride(usageExit);
+  const group = new Command('blueprints').description('Upload and manage blueprints; validate and plan them offline').exitOverride(usageExit);
 
   group
     .command('validate')
@@ -175,5 +176,6 @@ export function blueprintsCommand(): Command {
       }
     });
 
+  addOnlineBlueprintCommands(group);
   return group;
 }
