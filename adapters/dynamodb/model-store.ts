@@ -163,11 +163,12 @@ export class DynamoModelStore implements ModelStore {
     if (collection.parent !== undefined) {
       const all = await this.all<T>(collection);
       const ordered = request.descending ? all.reverse() : all;
-      return { items: ordered.slice(request.offset, request.offset + request.size), total: all.length };
+      return { items: ordered.slice(request.offset, request.offset + request.size), total: all.length, restricted: all.filter((entity) => entity.restricted).length };
     }
     const blocks = await this.blocks(collection.tenant, collection.kind);
     const total = blocks.reduce((sum, block) => sum + block.n, 0);
-    if (request.size === 0 || request.offset >= total) return { items: [], total };
+    const restricted = blocks.reduce((sum, block) => sum + block.r, 0);
+    if (request.size === 0 || request.offset >= total) return { items: [], total, restricted };
     const walk = request.descending ? [...blocks].reverse() : blocks;
     let before = 0;
     let start = walk[0];
@@ -188,7 +189,7 @@ export class DynamoModelStore implements ModelStore {
       },
       skip + request.size,
     );
-    return { items: await Promise.all(items.slice(skip).map((item) => this.toEntity<T>(item))), total };
+    return { items: await Promise.all(items.slice(skip).map((item) => this.toEntity<T>(item))), total, restricted };
   }
 
   async all<T extends object = EntityData>(collection: Collection): Promise<Entity<T>[]> {
@@ -347,12 +348,14 @@ export class DynamoModelStore implements ModelStore {
   private async plan(ops: WriteOp[]): Promise<PlannedWrite[]> {
     const creates = ops.filter((op): op is Extract<WriteOp, { type: 'create' }> => op.type === 'create');
     const sequences = await this.allocate(creates.map((op) => op.entity));
-    const blockDeltas = new Map<string, { key: { pk: string; sk: string }; delta: number }>();
-    const bump = (tenant: string, kind: string, seq: number, delta: number) => {
+    // Per list block: change of its entity count `n` and of its restricted-entity count `r`.
+    const blockDeltas = new Map<string, { key: { pk: string; sk: string }; n: number; r: number }>();
+    const bump = (tenant: string, kind: string, seq: number, n: number, r: number) => {
       const key = blockKey(tenant, kind, blockOf(seq));
       const id = `${key.pk}|${key.sk}`;
-      const entry = blockDeltas.get(id) ?? { key, delta: 0 };
-      entry.delta += delta;
+      const entry = blockDeltas.get(id) ?? { key, n: 0, r: 0 };
+      entry.n += n;
+      entry.r += r;
       blockDeltas.set(id, entry);
     };
     const planned: PlannedWrite[] = [];
@@ -360,22 +363,34 @@ export class DynamoModelStore implements ModelStore {
     for (const op of ops) {
       if (op.type === 'create') {
         const { seq, createdAt } = sequences[createIndex++];
-        bump(op.entity.tenant, op.entity.kind, seq, 1);
+        bump(op.entity.tenant, op.entity.kind, seq, 1, op.entity.restricted ? 1 : 0);
         planned.push(await this.planCreate(op.entity, seq, createdAt));
       } else if (op.type === 'update') {
-        planned.push(await this.planUpdate(op.update));
+        const { write, seq, restrictedDelta } = await this.planUpdate(op.update);
+        if (restrictedDelta !== 0) bump(op.update.ref.tenant, op.update.ref.kind, seq, 0, restrictedDelta);
+        planned.push(write);
       } else if (op.type === 'delete') {
-        const { write, seq } = await this.planDelete(op.ref, op.expectedVersion);
-        bump(op.ref.tenant, op.ref.kind, seq, -1);
+        const { write, seq, restricted } = await this.planDelete(op.ref, op.expectedVersion);
+        bump(op.ref.tenant, op.ref.kind, seq, -1, restricted ? -1 : 0);
         planned.push(write);
       } else {
         planned.push(this.planCheck(op.ref, op.expectedVersion));
       }
     }
-    for (const { key, delta } of blockDeltas.values()) {
-      if (delta === 0) continue;
+    for (const { key, n, r } of blockDeltas.values()) {
+      if (n === 0 && r === 0) continue;
+      const adds = [...(n !== 0 ? ['n :n'] : []), ...(r !== 0 ? ['r :r'] : [])];
       planned.push({
-        items: [{ Update: { TableName: this.table, Key: key, UpdateExpression: 'ADD n :delta', ExpressionAttributeValues: { ':delta': delta } } }],
+        items: [
+          {
+            Update: {
+              TableName: this.table,
+              Key: key,
+              UpdateExpression: `ADD ${adds.join(', ')}`,
+              ExpressionAttributeValues: { ...(n !== 0 ? { ':n': n } : {}), ...(r !== 0 ? { ':r': r } : {}) },
+            },
+          },
+        ],
         failures: [() => new Error('List block update failed')],
       });
     }
@@ -449,6 +464,7 @@ export class DynamoModelStore implements ModelStore {
       seq,
       at: createdAt,
       g: global,
+      ...(entity.restricted ? { r: true } : {}),
       ...document,
     };
     const label = kindLabel(entity.kind);
@@ -475,11 +491,21 @@ export class DynamoModelStore implements ModelStore {
     return {
       items,
       failures,
-      result: { kind: entity.kind, tenant: entity.tenant, id: entity.id, version: 1, createdAt, ...(entity.parent !== undefined ? { parent: entity.parent } : {}), global, data: entity.data },
+      result: {
+        kind: entity.kind,
+        tenant: entity.tenant,
+        id: entity.id,
+        version: 1,
+        createdAt,
+        ...(entity.parent !== undefined ? { parent: entity.parent } : {}),
+        global,
+        ...(entity.restricted ? { restricted: true } : {}),
+        data: entity.data,
+      },
     };
   }
 
-  private async planUpdate(update: EntityUpdate<object>): Promise<PlannedWrite> {
+  private async planUpdate(update: EntityUpdate<object>): Promise<{ write: PlannedWrite; seq: number; restrictedDelta: number }> {
     const { ref } = update;
     const label = kindLabel(ref.kind);
     const stale = () => conflict(`${label} \`${ref.id}\` was changed by another request (version ${update.expectedVersion} is stale); read it again and retry`);
@@ -500,6 +526,13 @@ export class DynamoModelStore implements ModelStore {
       sets.push('#d = :d');
       values[':d'] = document.d;
       removes.push('#dx');
+    }
+    const wasRestricted = current.r === true;
+    const restricted = update.restricted ?? wasRestricted;
+    if (restricted !== wasRestricted) {
+      names['#r'] = 'r';
+      values[':r'] = restricted;
+      sets.push('#r = :r');
     }
     if (update.global !== undefined) {
       if (update.global && (!this.globalKinds.has(ref.kind) || ref.tenant === SYSTEM_SCOPE)) throw new Error(`Entities of kind ${ref.kind} cannot be global`);
@@ -545,16 +578,20 @@ export class DynamoModelStore implements ModelStore {
       );
       failures.push(() => conflict(`A global ${label} with ID \`${ref.id}\` already exists in another tenant`));
     }
-    const previous = await this.toEntity<object>({ ...current, d: '{}', dx: undefined });
+    const previous = await this.toEntity<object>({ ...current, d: '{}', dx: undefined, r: restricted });
     return {
-      items,
-      failures,
-      result: { ...previous, version: update.expectedVersion + 1, global: update.global ?? previous.global, data: update.data },
-      ...(typeof current.dx === 'string' ? { cleanup: [current.dx] } : {}),
+      write: {
+        items,
+        failures,
+        result: { ...previous, version: update.expectedVersion + 1, global: update.global ?? previous.global, data: update.data },
+        ...(typeof current.dx === 'string' ? { cleanup: [current.dx] } : {}),
+      },
+      seq: Number(current.seq),
+      restrictedDelta: restricted === wasRestricted ? 0 : restricted ? 1 : -1,
     };
   }
 
-  private async planDelete(ref: EntityRef, expectedVersion?: number): Promise<{ write: PlannedWrite; seq: number }> {
+  private async planDelete(ref: EntityRef, expectedVersion?: number): Promise<{ write: PlannedWrite; seq: number; restricted: boolean }> {
     const label = kindLabel(ref.kind);
     const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: entityKey(ref.tenant, ref.kind, ref.id), ConsistentRead: true }));
     if (!Item) throw entityNotFound(label, ref.id);
@@ -588,6 +625,7 @@ export class DynamoModelStore implements ModelStore {
     return {
       write: { items, failures, ...(offloaded ? { cleanup: [offloaded] } : {}) },
       seq: Number(Item.seq),
+      restricted: Item.r === true,
     };
   }
 
@@ -626,14 +664,14 @@ export class DynamoModelStore implements ModelStore {
     }
   }
 
-  private async blocks(tenant: string, kind: string): Promise<{ block: number; n: number }[]> {
+  private async blocks(tenant: string, kind: string): Promise<{ block: number; n: number; r: number }[]> {
     const items = await this.queryItems({
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': counterPartition(tenant, kind), ':prefix': BLOCK_PREFIX },
       ConsistentRead: true,
     });
-    return items.map((item) => ({ block: blockNumber(String(item.sk)), n: Number(item.n ?? 0) })).filter((block) => block.n > 0);
+    return items.map((item) => ({ block: blockNumber(String(item.sk)), n: Number(item.n ?? 0), r: Number(item.r ?? 0) })).filter((block) => block.n > 0);
   }
 
   /** Every item of a query (following pages), or the first `limit`. */
@@ -674,6 +712,7 @@ export class DynamoModelStore implements ModelStore {
       createdAt: String(item.at),
       ...(typeof item.par === 'string' ? { parent: item.par } : {}),
       global: item.g === true,
+      ...(item.r === true ? { restricted: true } : {}),
       data: JSON.parse(json ?? '{}') as T,
     };
   }

@@ -51,6 +51,8 @@ export interface Entity<T extends object = EntityData> extends EntityRef {
   parent?: string;
   /** Readable from every tenant (`visibility: global`). */
   global: boolean;
+  /** Hidden from some members of its tenant (`visibility: private`); see NewEntity.restricted. */
+  restricted?: boolean;
   data: T;
 }
 
@@ -58,6 +60,12 @@ export interface NewEntity<T extends object = EntityData> extends EntityRef {
   data: T;
   parent?: string;
   global?: boolean;
+  /**
+   * Hidden from some members of the tenant (`visibility: private`). The store counts these per
+   * list block, so creation-ordered pages stay cheap for non-admins while a collection holds none,
+   * and fall back to filtering when it does. Set it whenever visibility is private.
+   */
+  restricted?: boolean;
 }
 
 export interface EntityUpdate<T extends object = EntityData> {
@@ -68,6 +76,8 @@ export interface EntityUpdate<T extends object = EntityData> {
   data: T;
   /** Change the global flag; omitted keeps it. */
   global?: boolean;
+  /** Change the restricted flag (visibility private or not); omitted keeps it. */
+  restricted?: boolean;
 }
 
 /** One write of a transaction. */
@@ -96,6 +106,8 @@ export interface Page<T extends object = EntityData> {
   items: Entity<T>[];
   /** Entities in the whole collection (not in this page). */
   total: number;
+  /** How many entities of the whole collection are restricted (NewEntity.restricted). */
+  restricted: number;
 }
 
 export interface ReadOptions {

@@ -1,8 +1,9 @@
 /**
  * Answers a parsed list query from the model store. Two paths (docs/data-model.md, "Lists"):
  * - *index path*: one tenant, no filters, `_search` or `_range`, and creation order (no `_sort`,
- *   or `_sort=created_at` / `-created_at`): the store's `page` reads only the page (plus one block
- *   of the creation index) and the block counts give `total`;
+ *   or `_sort=created_at` / `-created_at`), and nothing restricted hidden from the caller: the
+ *   store's `page` reads only the page (plus one block of the creation index) and the block
+ *   counts give `total`;
  * - *memory path*: anything else: every entity of the collection(s) is read (`all`, one query per
  *   tenant or per parent), rendered, filtered, sorted and sliced here. It costs the size of the
  *   collection, so filters on a parent (`deployment_id` of node instances) narrow it to that
@@ -27,8 +28,9 @@ export interface ListResource<T extends object = EntityData> extends ListFields 
   /** The kind can be `global`: other tenants' global entities are listed too. */
   globalCapable?: boolean;
   /**
-   * Hides entities from this caller (e.g. other users' `private` resources). Set only when
-   * something may be hidden: it forces the memory path, so that `total` counts what the caller sees.
+   * Hides entities from this caller (e.g. other users' `private` resources). The index path is
+   * kept while the collection holds no restricted entity (NewEntity.restricted); otherwise the
+   * memory path filters, so that `total` counts only what the caller sees.
    */
   visible?: (entity: Entity<T>) => boolean;
 }
@@ -74,9 +76,13 @@ function byCreation<T extends object>(a: Entity<T>, b: Entity<T>): number {
 export async function listEntities<T extends object>(store: ModelStore, resource: ListResource<T>, scope: ListScope, query: ListQuery): Promise<ListResult> {
   const order = indexOrder(resource as ListResource<object>, query);
   const globals = await foreignGlobals(store, resource, scope.tenants);
-  if (order && scope.tenants.length === 1 && globals.length === 0 && !hasNarrowing(query) && !query.getAllResults && !resource.visible) {
+  if (order && scope.tenants.length === 1 && globals.length === 0 && !hasNarrowing(query) && !query.getAllResults) {
     const page = await store.page<T>({ tenant: scope.tenants[0], kind: resource.kind }, { offset: query.offset, size: query.size, descending: order.descending });
-    return { items: page.items.map((entity) => project(resource.render(entity), query.include)), total: page.total };
+    // With a visibility predicate the page is exact only while nothing in the collection is restricted.
+    const visible = resource.visible;
+    if (!visible || (page.restricted === 0 && page.items.every((entity) => visible(entity)))) {
+      return { items: page.items.map((entity) => project(resource.render(entity), query.include)), total: page.total };
+    }
   }
   const groups = await Promise.all(collectionsFor(resource as ListResource<object>, scope, query).map((collection) => store.all<T>(collection)));
   let entities = groups.flat();

@@ -91,6 +91,7 @@ export function secretRoutes(services: ApiServices): Route[] {
         expectedVersion: existing.version,
         data: { ...existing.data, sealed: await secrets.seal(context.tenant, key, value), is_hidden_value: hidden, visibility, updated_at: now },
         global: visibility === 'global',
+        restricted: visibility === 'private',
       });
       return jsonResponse(200, await withValue(updated, context));
     }
@@ -99,6 +100,7 @@ export function secretRoutes(services: ApiServices): Route[] {
       tenant: context.tenant,
       id: key,
       global: visibility === 'global',
+      restricted: visibility === 'private',
       data: { key, sealed: await secrets.seal(context.tenant, key, value), is_hidden_value: hidden, visibility, created_by: context.username, updated_at: now },
     });
     return jsonResponse(200, await withValue(created, context));
@@ -123,7 +125,7 @@ export function secretRoutes(services: ApiServices): Route[] {
         ...(visibility !== undefined ? { visibility } : {}),
         updated_at: services.now().toISOString(),
       },
-      ...(visibility !== undefined ? { global: visibility === 'global' } : {}),
+      ...(visibility !== undefined ? { global: visibility === 'global', restricted: visibility === 'private' } : {}),
     });
     return jsonResponse(200, await withValue(updated, context));
   };
@@ -175,6 +177,7 @@ export function secretRoutes(services: ApiServices): Route[] {
           expectedVersion: current.version,
           data: { ...current.data, visibility, updated_at: services.now().toISOString() },
           global: visibility === 'global',
+          restricted: visibility === 'private',
         });
         return jsonResponse(200, await withValue(updated, context));
       }),

@@ -189,6 +189,22 @@ describe('DynamoModelStore: collections', () => {
     }
   });
 
+  it('counts restricted entities per collection through creates, updates and deletes', async () => {
+    const c = { tenant: 'restricted', kind: 'secret' };
+    await store.create({ ...ref('restricted', 'open', 'secret'), data: {} });
+    const hidden = await store.create({ ...ref('restricted', 'hidden', 'secret'), data: {}, restricted: true });
+    expect(hidden.restricted).toBe(true);
+    expect((await store.page(c, { offset: 0, size: 10, descending: false })).restricted).toBe(1);
+    await store.update({ ref: ref('restricted', 'open', 'secret'), expectedVersion: 1, data: {}, restricted: true });
+    expect((await store.page(c, { offset: 0, size: 10, descending: false })).restricted).toBe(2);
+    await store.update({ ref: ref('restricted', 'hidden', 'secret'), expectedVersion: 1, data: { x: 1 } });
+    expect((await store.get(ref('restricted', 'hidden', 'secret')))?.restricted).toBe(true);
+    await store.delete(ref('restricted', 'hidden', 'secret'));
+    await store.update({ ref: ref('restricted', 'open', 'secret'), expectedVersion: 2, data: {}, restricted: false });
+    const page = await store.page(c, { offset: 0, size: 10, descending: false });
+    expect(page).toMatchObject({ total: 1, restricted: 0 });
+  });
+
   it('lists and counts the children of one parent', async () => {
     await store.createMany(
       ['a', 'b', 'c'].flatMap((parent) => Array.from({ length: 4 }, (_, i) => ({ kind: 'node_instance', tenant, id: `${parent}_${i}`, parent, data: { parent } }))),

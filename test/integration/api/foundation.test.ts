@@ -272,6 +272,13 @@ describe('secrets', () => {
     expect(davesList.body.metadata!.pagination.total).toBe(1);
     expect((await call('GET', '/api/v3.1/secrets?_search=carol_', { auth: carol })).body.metadata!.pagination.total).toBe(2);
     expectError(await call('PUT', '/api/v3.1/secrets/global_try', { auth: carol, body: { value: 'g', visibility: 'global' } }), 403, 'forbidden_error');
+    // Unfiltered, creation-ordered pages too: totals count only what the caller may see.
+    const everything = (await call('GET', '/api/v3.1/secrets?_size=1000')).body.metadata!.pagination.total;
+    const davesTotal = (await call('GET', '/api/v3.1/secrets?_size=1&_sort=-created_at', { auth: dave })).body.metadata!.pagination.total;
+    expect(davesTotal).toBe(everything - 1);
+    expect((await call('GET', '/api/v3.1/secrets?_size=1000', { auth: dave })).body.items!.map((secret) => secret.key)).not.toContain('carol_private');
+    expect((await call('PATCH', '/api/v3.1/secrets/carol_private/set-visibility', { auth: carol, body: { visibility: 'tenant' } })).status).toBe(200);
+    expect((await call('GET', '/api/v3.1/secrets?_size=1000', { auth: dave })).body.metadata!.pagination.total).toBe(everything);
   });
 
   it('keeps tenants apart: 404 across tenants, except for global secrets', async () => {
