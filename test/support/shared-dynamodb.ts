@@ -9,7 +9,7 @@ import path from 'node:path';
 export const DYNAMODB_ENDPOINT_VAR = 'STRATUS_TEST_DYNAMODB_ENDPOINT';
 
 /** Test folders whose tests run local runtimes. */
-export const RUNTIME_TEST_DIRS = ['test/integration', 'test/e2e'];
+export const RUNTIME_TEST_DIRS = ['test/integration', 'test/e2e', 'test/fuzz'];
 
 async function testFiles(dir: string): Promise<string[]> {
   try {
