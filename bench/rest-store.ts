@@ -6,9 +6,11 @@
  *      also DynamoDB Local's own ceiling on the machine), and the latency of one list page
  *      `offset 5000, size 100` in creation order, both directions, with its exact total;
  *   2. through HTTP with Basic auth (authentication, tenant check, routing, rendering included),
- *      on 10,000 secrets (the foundation's own list resource, same store paths as deployments):
- *      `GET /secrets/{key}` requests/s (autocannon in its own process) and
- *      `GET /secrets?_size=100&_offset=5000` latency.
+ *      on 10,000 secrets (the foundation's own list resource): `GET /secrets/{key}` requests/s
+ *      (autocannon in its own process) and `GET /secrets?_size=100&_offset=5000` latency;
+ *   3. the same on 10,000 deployments (written straight to the store in the deployments
+ *      resource's document shape, no nodes): `GET /deployments/{id}` and
+ *      `GET /deployments?_size=100&_offset=5000`.
  * Targets (issue 4, stated for deployments): >= 1,000 single reads/s; list page p99 < 100 ms.
  *
  *   npx tsx bench/rest-store.ts [--count 10000] [--duration 10] [--connections 20]
@@ -23,6 +25,7 @@ import { LocalKeySecretCipher } from '../adapters/local-key/secret-cipher';
 import { startLocalRuntime } from '../local/runtime';
 import type { NewEntity } from '../src/ports/model-store';
 import { AwsClients } from '../adapters/aws-clients';
+import type { DeploymentData } from '../src/deployments/model';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -160,6 +163,56 @@ async function main(): Promise<void> {
     console.log(`HTTP GET /secrets?_size=100&_offset=${half} (200 sequential): p50 ${ms(list.p50)}, p99 ${ms(list.p99)}, max ${ms(list.max)}`);
     const listLoad = await autocannon(listUrl, headers, 4);
     console.log(`HTTP list page under load (autocannon -c 4 -d ${duration}): ${Math.round(listLoad.rps)} req/s, p50 ${listLoad.p50} ms, p99 ${listLoad.p99} ms, non-2xx ${listLoad.non2xx}`);
+
+    // ---- 3. deployments through HTTP (the resource built on the foundation)
+    const tenant = 'bench_deployments';
+    const created = await fetch(`${runtime.restUrl}/api/v3.1/tenants/${tenant}`, { method: 'POST', headers: { authorization: auth } });
+    if (created.status !== 201) throw new Error(`POST /tenants answered ${created.status}`);
+    const now = new Date().toISOString();
+    const deploymentData = (i: number): DeploymentData => ({
+      blueprint_id: `bp-${i % 20}`,
+      blueprint_tenant: tenant,
+      display_name: `dep-${i}`,
+      description: 'x'.repeat(600),
+      inputs: { app_count: i % 5, region: 'eu-west-1' },
+      outputs: {},
+      capabilities: {},
+      groups: {},
+      policy_types: {},
+      policy_triggers: {},
+      policies: {},
+      scaling_groups: {},
+      workflows: {},
+      workflow_types_present: {},
+      deployment_settings: {},
+      resource_tags: null,
+      labels: [],
+      site_name: null,
+      runtime_only_evaluation: false,
+      visibility: 'tenant',
+      created_by: 'admin',
+      updated_at: now,
+      installation_status: 'inactive',
+      create_execution: `exec-${i}`,
+      latest_execution: null,
+      latest_execution_status: null,
+      latest_execution_total_operations: null,
+      latest_execution_finished_operations: null,
+    });
+    await store.createMany(Array.from({ length: count }, (_, i) => ({ kind: 'deployment', tenant, id: `dep-${i}`, data: deploymentData(i) })));
+    const tenantHeaders = [`authorization:${auth}`, `tenant:${tenant}`];
+    const one = await fetch(`${runtime.restUrl}/api/v3.1/deployments/dep-100`, { headers: { authorization: auth, tenant } });
+    if (one.status !== 200) throw new Error(`GET /deployments/dep-100 answered ${one.status}: ${await one.text()}`);
+    const deployment = await autocannon(`${runtime.restUrl}/api/v3.1/deployments/dep-100`, tenantHeaders, connections);
+    console.log(`HTTP GET /deployments/{id} (autocannon -c ${connections} -d ${duration}): ${Math.round(deployment.rps)} req/s, p50 ${deployment.p50} ms, p99 ${deployment.p99} ms, non-2xx ${deployment.non2xx}, errors ${deployment.errors}`);
+    const deploymentsUrl = `${runtime.restUrl}/api/v3.1/deployments?_size=100&_offset=${half}`;
+    const listed = (await (await fetch(deploymentsUrl, { headers: { authorization: auth, tenant } })).json()) as { items: { id: string }[]; metadata: { pagination: { total: number } } };
+    if (listed.metadata.pagination.total !== count || listed.items[0]?.id !== `dep-${half}`) throw new Error('Deployments page check failed');
+    const deploymentsPage = await sequentialLatency(async () => {
+      const response = await fetch(deploymentsUrl, { headers: { authorization: auth, tenant } });
+      await response.arrayBuffer();
+    }, 200);
+    console.log(`HTTP GET /deployments?_size=100&_offset=${half} (200 sequential): p50 ${ms(deploymentsPage.p50)}, p99 ${ms(deploymentsPage.p99)}, max ${ms(deploymentsPage.max)}`);
   } finally {
     clients.destroy();
     await runtime.stop();
