@@ -3,10 +3,13 @@
  * task in turn and reports what each did. A failing task is logged and the others still run;
  * the invocation then fails so the failure is visible (Lambda error metric).
  *
- * No sweep task exists yet: recovering lost operations, declaring silent agents dead and starting
- * queued/scheduled executions arrive with the workflow and agent issues, in sweepTasks.
+ * Sweep tasks: `operations` (src/workflows/engine: re-send lost or long-delayed tasks, recover
+ * tasks whose worker vanished, start queued and scheduled executions). Declaring silent agents
+ * dead arrives with the agent issue.
  */
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import type { Engine } from '../src/workflows/engine';
+import { createEngine } from './support/engine-container';
 import { lazyHandler } from './support/lazy';
 import type { LambdaHandler } from './support/lazy';
 import { createObservability, withObservability } from './support/observability';
@@ -23,8 +26,11 @@ export interface SweepReport {
 
 export type SweeperHandler = LambdaHandler<ScheduledEvent | Record<string, never>, SweepReport>;
 
-export function sweepTasks(_settings: HandlerSettings): Record<string, SweepTask> {
-  return {};
+export function sweepTasks(settings: HandlerSettings, engine?: Engine): Record<string, SweepTask> {
+  let built = engine;
+  return {
+    operations: (now) => (built ??= createEngine(settings)).sweep(now.getTime()),
+  };
 }
 
 export function createSweeperHandler(settings: HandlerSettings, tasks = sweepTasks(settings)): SweeperHandler {

@@ -1,9 +1,12 @@
 /**
  * Tasks queue consumer: runs central operations (cloud API and HTTP calls made by the manager).
  *
- * No message kind is handled yet: the operation-runner issue registers its use cases in
- * taskMessageHandlers. Until then every message fails and ends in the DLQ after maxReceiveCount.
+ * Message kind `task.run` (src/workflows/engine): claim one attempt of a task, run it through the
+ * operation registry (or hand it to the host's agent), complete it and release its dependents.
  */
+import { TASK_RUN_KIND, readTaskRun } from '../src/workflows/engine';
+import type { Engine } from '../src/workflows/engine';
+import { createEngine } from './support/engine-container';
 import { lazyHandler } from './support/lazy';
 import { createObservability, withObservability } from './support/observability';
 import type { HandlerSettings } from './support/settings';
@@ -11,8 +14,10 @@ import { createSqsConsumer } from './support/sqs-consumer';
 import type { MessageHandlers } from './support/sqs-consumer';
 import type { SqsHandler } from './workflow-worker';
 
-export function taskMessageHandlers(_settings: HandlerSettings): MessageHandlers {
-  return {};
+export function taskMessageHandlers(settings: HandlerSettings, engine: Engine = createEngine(settings)): MessageHandlers {
+  return {
+    [TASK_RUN_KIND]: (message) => engine.runTask(readTaskRun(message)),
+  };
 }
 
 export function createTaskWorkerHandler(settings: HandlerSettings, handlers = taskMessageHandlers(settings)): SqsHandler {

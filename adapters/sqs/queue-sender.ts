@@ -2,7 +2,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueId } from '../../src/config/resources';
-import type { QueueMessage, QueueSender } from '../../src/ports/queues';
+import type { QueueMessage, QueueSender, SendOptions } from '../../src/ports/queues';
 
 export class SqsQueueSender implements QueueSender {
   constructor(
@@ -10,9 +10,10 @@ export class SqsQueueSender implements QueueSender {
     private readonly queueUrls: Partial<Record<QueueId, string>>,
   ) {}
 
-  async send(queue: QueueId, message: QueueMessage): Promise<void> {
+  async send(queue: QueueId, message: QueueMessage, options: SendOptions = {}): Promise<void> {
     const url = this.queueUrls[queue];
     if (!url) throw new Error(`No URL configured for the ${queue} queue`);
-    await this.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(message) }));
+    const delay = options.delaySeconds ? Math.min(900, Math.max(0, Math.ceil(options.delaySeconds))) : 0;
+    await this.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(message), ...(delay > 0 ? { DelaySeconds: delay } : {}) }));
   }
 }

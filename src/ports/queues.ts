@@ -9,8 +9,13 @@ export interface QueueMessage {
   [field: string]: unknown;
 }
 
+export interface SendOptions {
+  /** Deliver after this many seconds (SQS DelaySeconds, 0..900). */
+  delaySeconds?: number;
+}
+
 export interface QueueSender {
-  send(queue: QueueId, message: QueueMessage): Promise<void>;
+  send(queue: QueueId, message: QueueMessage, options?: SendOptions): Promise<void>;
 }
 
 export class InvalidMessageError extends Error {

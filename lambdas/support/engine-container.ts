@@ -1,0 +1,34 @@
+/**
+ * Builds the workflow engine from a handler's settings: the model store, the operation store and
+ * the minimal event store on DynamoDB, the SQS sender, the operation registry with the built-in
+ * `stratus` plugin, no agent transport yet (the agent issue provides one), and the engine settings
+ * from STRATUS_* environment variables (src/workflows/engine/config.ts).
+ */
+import { AwsClients } from '../../adapters/aws-clients';
+import { DynamoEventStore } from '../../adapters/dynamodb/event-store';
+import { DynamoModelStore } from '../../adapters/dynamodb/model-store';
+import { DynamoOperationStore } from '../../adapters/dynamodb/operation-store';
+import { S3FileStore } from '../../adapters/s3/file-store';
+import { SqsQueueSender } from '../../adapters/sqs/queue-sender';
+import { requireTable } from '../../src/config/runtime-config';
+import { OperationRegistry } from '../../src/operations/registry';
+import { NO_AGENTS } from '../../src/ports/agent-dispatcher';
+import { Engine, engineConfigFromEnv } from '../../src/workflows/engine';
+import type { EngineDeps } from '../../src/workflows/engine';
+import type { HandlerSettings } from './settings';
+
+export function createEngine(settings: HandlerSettings, overrides: Partial<EngineDeps> = {}): Engine {
+  const clients = new AwsClients(settings.aws);
+  const bucket = settings.config.buckets.resources;
+  const operationsTable = requireTable(settings.config, 'operations');
+  return new Engine({
+    store: new DynamoModelStore({ client: clients.documents, tableName: requireTable(settings.config, 'model'), files: bucket ? new S3FileStore(clients.s3, bucket) : undefined }),
+    operations: new DynamoOperationStore({ client: clients.documents, tableName: operationsTable }),
+    queues: new SqsQueueSender(clients.sqs, settings.config.queues),
+    events: new DynamoEventStore(clients.documents, operationsTable),
+    agents: NO_AGENTS,
+    registry: new OperationRegistry(),
+    config: engineConfigFromEnv(process.env),
+    ...overrides,
+  });
+}

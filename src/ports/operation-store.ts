@@ -1,0 +1,133 @@
+/**
+ * Port for the persisted operation graphs of executions (the DynamoDB `operations` table; design
+ * in docs/engine.md). One header per execution and one item per persisted task. Every method that
+ * changes state is a CONDITIONAL write that answers whether it applied: delivery is at least once,
+ * so the engine moves a task only from the state (and attempt) it expects, and a duplicate or late
+ * message finds the condition false and does nothing.
+ */
+import type { PersistedTask } from '../workflows/engine/persisted';
+
+export interface ExecutionKey {
+  tenant: string;
+  executionId: string;
+}
+
+/** running → done once (success, failure or cancel); `cancelling` stops dispatching. */
+export type HeaderStatus = 'building' | 'running' | 'cancelling' | 'done';
+
+export interface ExecutionHeader extends ExecutionKey {
+  deploymentId: string | null;
+  blueprintId: string | null;
+  workflowId: string;
+  status: HeaderStatus;
+  /** Set when status becomes `done`. */
+  outcome: 'terminated' | 'failed' | 'cancelled' | null;
+  /** Who builds the graph (a random id) and until when the claim holds (epoch ms). */
+  builder: string;
+  builderUntil: number;
+  totalOperations: number;
+  finishedOperations: number;
+  /** The first terminal failure: its message (names the operation and instance) and when (epoch ms). */
+  error: string | null;
+  failedAt: number | null;
+  /** Epoch ms after which a failed or cancelling execution stops waiting for running operations. */
+  waitAfterFailMs: number;
+  maxRetries: number;
+  retryIntervalSeconds: number;
+  /** Increases on each resume: results of earlier runs carry an older generation. */
+  generation: number;
+}
+
+export type TaskState = 'waiting' | 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface TaskRecord {
+  id: string;
+  spec: PersistedTask;
+  state: TaskState;
+  /** Ids of dependencies that have finished (the set that makes the task ready exactly once). */
+  done: string[];
+  /** 0 until first dispatched; each dispatch (first run, retry, recovery) takes the next number. */
+  attempt: number;
+  /** Failed attempts counted against max_retries. */
+  retries: number;
+  /** running: the lease end (epoch ms); queued with a long delay: when to send it. */
+  until: number | null;
+  startedAt: number | null;
+  endedAt: number | null;
+  error: string | null;
+}
+
+export interface DependencyResult {
+  /** true when this call recorded the dependency (false: it was recorded before). */
+  recorded: boolean;
+  /** The task's state and how many dependencies are recorded, after the call. */
+  state: TaskState;
+  doneCount: number;
+  attempt: number;
+}
+
+export interface CompletionWrite {
+  key: ExecutionKey;
+  taskId: string;
+  attempt: number;
+  outcome: 'succeeded' | 'failed';
+  /** Counts toward finished_operations. */
+  isOperation: boolean;
+  error: string | null;
+  /** Set the execution's first error (a terminal failure that is not ignored). */
+  failExecution: boolean;
+  /** The execution's error when failExecution (names the operation and instance); default `error`. */
+  executionError?: string;
+  now: number;
+}
+
+export interface OperationStore {
+  /** Creates the header in `building` state owned by `builder`; false when it exists. */
+  createHeader(header: ExecutionHeader): Promise<boolean>;
+  getHeader(key: ExecutionKey): Promise<ExecutionHeader | undefined>;
+  /** Takes over the build of a header still `building` whose claim expired. */
+  takeOverBuild(key: ExecutionKey, builder: string, until: number, now: number): Promise<boolean>;
+  /** Writes tasks in their initial state (unconditional: only while the header is `building`). */
+  putTasks(key: ExecutionKey, tasks: PersistedTask[]): Promise<void>;
+  /** building (owned by builder) → running, with the operation total. */
+  finishBuild(key: ExecutionKey, builder: string, totalOperations: number): Promise<boolean>;
+  getTask(key: ExecutionKey, taskId: string): Promise<TaskRecord | undefined>;
+  /** Every task of the execution (sweeps, failure checks, resume). */
+  listTasks(key: ExecutionKey): Promise<TaskRecord[]>;
+  /**
+   * Records that `dependencyId` finished. When `dependencies` is 1 the task is also moved
+   * waiting → queued/running at `attempt` 1 in the same write (`startAs`).
+   */
+  recordDependency(key: ExecutionKey, taskId: string, dependencyId: string, dependencies: number, startAs: StartAs | null): Promise<DependencyResult>;
+  /** waiting|queued (at fromAttempt) → queued|running at attempt+1. False when the task moved on. */
+  startTask(key: ExecutionKey, taskId: string, from: { state: TaskState; attempt: number }, to: StartAs): Promise<boolean>;
+  /** queued (at attempt) → running with a lease: the claimed task, or undefined for a duplicate, late or stale message. */
+  claim(key: ExecutionKey, taskId: string, attempt: number, leaseUntil: number, now: number): Promise<TaskRecord | undefined>;
+  /** A queued task (at attempt) is due again at `until` (after a send). */
+  touchDue(key: ExecutionKey, taskId: string, attempt: number, until: number): Promise<boolean>;
+  /** Drops a task of a finished execution from the due index. */
+  retire(key: ExecutionKey, taskId: string): Promise<void>;
+  /** A wake-up for a queued or scheduled execution at `at` (the sweeper re-sends its start); replaces an earlier one. */
+  setWake(key: ExecutionKey, at: number): Promise<void>;
+  clearWake(key: ExecutionKey): Promise<void>;
+  /** Wake-ups that are due. */
+  dueWakes(now: number, limit: number): Promise<ExecutionKey[]>;
+  /** running (at attempt) → succeeded|failed, with the header's counters, in one transaction; false if stale or the execution ended. */
+  complete(write: CompletionWrite): Promise<boolean>;
+  /** running (at attempt) → queued at attempt+1 (a retry), delayed until `until` when given. */
+  reschedule(key: ExecutionKey, taskId: string, attempt: number, retries: number, error: string, until: number | null): Promise<boolean>;
+  /** Header running → cancelling; false when it is not running. */
+  setHeaderStatus(key: ExecutionKey, from: HeaderStatus[], to: HeaderStatus, extra?: { outcome?: ExecutionHeader['outcome']; markFailedAt?: boolean }): Promise<boolean>;
+  /** Header back to running for a resume (next generation, error cleared). */
+  resumeHeader(key: ExecutionKey, generation: number): Promise<boolean>;
+  /** Running tasks whose lease ended and queued tasks whose delay ended, across executions. */
+  dueTasks(now: number, limit: number): Promise<{ key: ExecutionKey; taskId: string }[]>;
+}
+
+export interface StartAs {
+  state: 'queued' | 'running';
+  attempt: number;
+  /** running: lease end; queued: send time for durable delays (null: sent now). */
+  until: number | null;
+  now: number;
+}

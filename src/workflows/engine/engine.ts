@@ -1,0 +1,355 @@
+/**
+ * The durable workflow engine (docs/engine.md). Stateless between messages: everything lives in
+ * the operation store (graph, task states, counters) and the model store (executions, node
+ * instances, deployments). Each entry point is what one queue message or sweep asks for, and each
+ * is idempotent, because every message may arrive twice, late, or out of order:
+ *
+ * - start(execution): build and persist the graph (once, under a build claim), start its roots.
+ * - runTask(task.run): claim the task's attempt (conditional), run it, complete it (conditional),
+ *   release its dependents (each dependency recorded once in a set; the release that completes
+ *   the set starts the dependent, conditionally).
+ * - check(execution): end a failed or cancelling execution once its running operations are done
+ *   (or wait_after_fail ran out).
+ * - sweep(now): re-send or recover tasks whose send was lost, whose worker vanished (lease ended)
+ *   or whose long delay ended; wake queued and scheduled executions.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Dict } from '../../dsl';
+import type { NodeInstanceData } from '../../deployments/model';
+import { cloudifyEvent, cloudifyLog } from '../../events/model';
+import type { EventScope, StoredEvent } from '../../events/model';
+import type { AgentDispatcher } from '../../ports/agent-dispatcher';
+import type { EventSink } from '../../ports/event-store';
+import type { ModelStore } from '../../ports/model-store';
+import type { ExecutionHeader, ExecutionKey, OperationStore, StartAs, TaskRecord } from '../../ports/operation-store';
+import type { QueueSender } from '../../ports/queues';
+import type { OperationRegistry } from '../../operations/registry';
+import type { OperationTask } from '../graph';
+import type { EngineConfig } from './config';
+import { applyInstanceWrites, planLocalSteps } from './local-steps';
+import type { InstanceWrite } from './local-steps';
+import { EXECUTION_CHECK_KIND, TASK_RUN_KIND } from './messages';
+import type { TaskRunMessage } from './messages';
+import { END_TASK, runsInline } from './persisted';
+import type { PersistedTask } from './persisted';
+import { runCentralOperation } from './runner';
+import type { AttemptOutcome } from './runner';
+import { ExecutionLifecycle } from './lifecycle';
+
+export interface EngineDeps {
+  store: ModelStore;
+  operations: OperationStore;
+  queues: QueueSender;
+  events: EventSink;
+  agents: AgentDispatcher;
+  registry: OperationRegistry;
+  config: EngineConfig;
+  now?: () => number;
+  /** Fault injection for tests: called after a claim; returning true abandons the attempt there (a worker that died). */
+  abandonAfterClaim?: (task: TaskRecord) => boolean;
+}
+
+const HEADER_CACHE_MS = 500;
+
+export class Engine {
+  readonly lifecycle: ExecutionLifecycle;
+  private readonly now: () => number;
+  private readonly headers = new Map<string, { header: ExecutionHeader; at: number }>();
+
+  constructor(readonly deps: EngineDeps) {
+    this.now = deps.now ?? (() => Date.now());
+    this.lifecycle = new ExecutionLifecycle(this);
+  }
+
+  // ----- headers -----
+
+  async header(key: ExecutionKey, fresh = false): Promise<ExecutionHeader | undefined> {
+    const id = `${key.tenant}#${key.executionId}`;
+    const cached = this.headers.get(id);
+    if (!fresh && cached && this.now() - cached.at < HEADER_CACHE_MS) return cached.header;
+    const header = await this.deps.operations.getHeader(key);
+    if (header) this.headers.set(id, { header, at: this.now() });
+    if (this.headers.size > 10000) this.headers.clear();
+    return header;
+  }
+
+  scope(header: ExecutionHeader): EventScope {
+    return { tenant: header.tenant, executionId: header.executionId, workflowId: header.workflowId, deploymentId: header.deploymentId, blueprintId: header.blueprintId };
+  }
+
+  async emit(events: StoredEvent[]): Promise<void> {
+    if (events.length) await this.deps.events.emit(events);
+  }
+
+  // ----- starting tasks -----
+
+  /** How a released task starts: inline tasks run at once under a short lease; others are queued. */
+  startAs(spec: { kind: PersistedTask['kind'] } | boolean, attempt: number): StartAs {
+    const inline = typeof spec === 'boolean' ? spec : spec.kind === 'local' || spec.kind === 'sink';
+    const now = this.now();
+    const { localLeaseSeconds, resendAfterSeconds } = this.deps.config;
+    return inline ? { state: 'running', attempt, until: now + localLeaseSeconds * 1000, now } : { state: 'queued', attempt, until: now + resendAfterSeconds * 1000, now };
+  }
+
+  /** After a task was moved to queued/running by this worker: send it, or run it inline. */
+  async dispatchStarted(key: ExecutionKey, taskId: string, inline: boolean, attempt: number, delaySeconds = 0): Promise<void> {
+    if (inline) {
+      const record = await this.deps.operations.getTask(key, taskId);
+      if (record && record.state === 'running' && record.attempt === attempt) await this.runInline(key, record);
+      return;
+    }
+    const message: TaskRunMessage = { kind: TASK_RUN_KIND, tenant: key.tenant, execution_id: key.executionId, task_id: taskId, attempt };
+    await this.deps.queues.send('tasks', message, delaySeconds > 0 ? { delaySeconds } : undefined);
+  }
+
+  /** Starts the roots of a freshly built graph (idempotent: each start is conditional). */
+  async startRoots(key: ExecutionKey, tasks: PersistedTask[]): Promise<void> {
+    const roots = tasks.filter((task) => task.dependencies.length === 0);
+    await this.parallel(roots, async (task) => {
+      const to = this.startAs(task, 1);
+      if (await this.deps.operations.startTask(key, task.id, { state: 'waiting', attempt: 0 }, to)) await this.dispatchStarted(key, task.id, runsInline(task), 1);
+    });
+  }
+
+  /** Releases the dependents of a task that finished (succeeded, or failed with ignore_failure). */
+  async release(key: ExecutionKey, spec: PersistedTask): Promise<void> {
+    const header = await this.header(key);
+    const dispatching = header?.status === 'running';
+    await this.parallel(spec.dependents, async ([id, count, inline]) => {
+      const startAs = dispatching ? this.startAs(inline, 1) : null;
+      const result = await this.deps.operations.recordDependency(key, id, spec.id, count, startAs);
+      if (!dispatching) return;
+      if (count === 1 && result.recorded) return this.dispatchStarted(key, id, inline, 1);
+      if (result.doneCount === count && result.state === 'waiting') {
+        // The release that completed the set (or a redelivery after a crash right there) starts it.
+        if (await this.deps.operations.startTask(key, id, { state: 'waiting', attempt: 0 }, this.startAs(inline, 1))) await this.dispatchStarted(key, id, inline, 1);
+      }
+    });
+  }
+
+  private async parallel<T>(items: T[], work: (item: T) => Promise<void>, width = 16): Promise<void> {
+    for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(work));
+  }
+
+  // ----- inline tasks (local heads, sinks, the end) -----
+
+  async runInline(key: ExecutionKey, record: TaskRecord): Promise<void> {
+    const header = await this.header(key);
+    if (!header) return;
+    const spec = record.spec;
+    const steps = spec.task && spec.kind === 'local' ? [spec.task as never, ...spec.after] : spec.after;
+    const { writes, events } = planLocalSteps(this.scope(header), steps);
+    await applyInstanceWrites(this.deps.store, key.tenant, writes);
+    await this.emit(events);
+    const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'succeeded', isOperation: false, error: null, failExecution: false, now: this.now() });
+    if (!applied) return;
+    if (spec.id === END_TASK) return this.lifecycle.finish(key, 'terminated');
+    await this.release(key, spec);
+  }
+
+  // ----- dispatched tasks (task worker) -----
+
+  async runTask(message: TaskRunMessage): Promise<void> {
+    const key = { tenant: message.tenant, executionId: message.execution_id };
+    const now = this.now();
+    const peek = await this.header(key);
+    if (!peek || peek.status === 'done') return;
+    const lease = now + this.deps.config.leaseSeconds * 1000;
+    const record = await this.deps.operations.claim(key, message.task_id, message.attempt, lease, now);
+    if (!record) return this.afterLostClaim(key, message);
+    if (this.deps.abandonAfterClaim?.(record)) return;
+    const header = (await this.header(key, true))!;
+    const spec = record.spec;
+    if (header.status !== 'running') {
+      // Cancelling (or ended): do not start new work; the task stays unfinished for a resume.
+      await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'failed', isOperation: false, error: 'Not run: the execution was cancelled', failExecution: false, now });
+      return;
+    }
+    const outcome = await this.attempt(header, record);
+    await this.finishAttempt(header, record, outcome);
+  }
+
+  /** A claim that did not apply: a duplicate, a stale attempt, or a redelivery after a crash past the completion. */
+  private async afterLostClaim(key: ExecutionKey, message: TaskRunMessage): Promise<void> {
+    const record = await this.deps.operations.getTask(key, message.task_id);
+    if (!record || record.attempt !== message.attempt) return;
+    if (record.state === 'succeeded' || (record.state === 'failed' && record.spec.ignore_failure)) await this.release(key, record.spec);
+    else if (record.state === 'failed') await this.requestCheck(key);
+  }
+
+  private async attempt(header: ExecutionHeader, record: TaskRecord): Promise<AttemptOutcome> {
+    const spec = record.spec;
+    const events: StoredEvent[] = [];
+    const scope = this.scope(header);
+    try {
+      if (spec.kind === 'wait_for_agent') {
+        const hostId = (spec.task as { host_id: string }).host_id;
+        if (await this.deps.agents.isConnected(header.tenant, hostId)) return { kind: 'succeeded', runtimeProperties: null, logs: [] };
+        return { kind: 'retry', message: `Waiting for the agent of host ${hostId} to connect`, afterSeconds: null, recoverableError: true, logs: [] };
+      }
+      const task = spec.task as OperationTask;
+      events.push(cloudifyEvent(scope, 'task_started', `'${task.name}' started on ${task.context_instance_id}${record.attempt > 1 ? ` (attempt ${record.attempt})` : ''}`, this.details(task, record)));
+      if (task.call.executor === 'host_agent') {
+        const sent = await this.deps.agents.dispatch({
+          tenant: header.tenant,
+          executionId: header.executionId,
+          deploymentId: header.deploymentId,
+          taskId: spec.id,
+          attempt: record.attempt,
+          hostId: task.call.host_id ?? task.context_instance_id,
+          instanceId: task.context_instance_id,
+          name: task.name,
+          plugin: task.call.plugin,
+          operation: task.call.operation,
+          inputs: task.call.inputs,
+          timeoutSeconds: task.call.timeout,
+        });
+        if (sent === 'sent') return { kind: 'pending' };
+        return { kind: 'retry', message: `No agent is connected for host ${task.call.host_id}: operation ${task.name} waits for it`, afterSeconds: null, recoverableError: true, logs: [] };
+      }
+      return await runCentralOperation(this, header, record, task);
+    } finally {
+      await this.emit(events);
+    }
+  }
+
+  details(task: OperationTask, record: { attempt: number; id: string }) {
+    return {
+      operation: task.name,
+      nodeInstanceId: task.context_instance_id,
+      nodeName: task.relationship ? (task.relationship.side === 'target' ? task.relationship.target_node : task.relationship.source_node) : task.node_id,
+      sourceId: task.relationship?.source_id ?? null,
+      targetId: task.relationship?.target_id ?? null,
+      taskId: record.id,
+      attempt: record.attempt,
+    };
+  }
+
+  /** Applies an attempt's outcome: complete and release, retry later, or fail. Also the entry point for agent results. */
+  async finishAttempt(header: ExecutionHeader, record: TaskRecord, outcome: AttemptOutcome): Promise<void> {
+    if (outcome.kind === 'pending') return;
+    const key = { tenant: header.tenant, executionId: header.executionId };
+    const spec = record.spec;
+    const task = spec.kind === 'operation' ? (spec.task as OperationTask) : null;
+    const scope = this.scope(header);
+    const details = task ? this.details(task, record) : { taskId: spec.id, attempt: record.attempt, nodeInstanceId: spec.task?.instance_id ?? null };
+    const label = task ? `'${task.name}' on ${task.context_instance_id}` : `waiting for the agent of ${spec.task?.instance_id}`;
+    const events: StoredEvent[] = outcome.logs.map((line) => cloudifyLog(scope, line.level, line.message, details));
+    const now = this.now();
+    if (outcome.kind === 'succeeded') {
+      const initial = new Map<string, InstanceWrite>();
+      if (task && outcome.runtimeProperties) initial.set(task.context_instance_id, { runtimeProperties: outcome.runtimeProperties });
+      const { writes, events: stepEvents } = planLocalSteps(scope, spec.after, initial);
+      await applyInstanceWrites(this.deps.store, key.tenant, writes);
+      const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'succeeded', isOperation: spec.kind === 'operation', error: null, failExecution: false, now });
+      if (!applied) return this.emit(events);
+      if (task) events.push(cloudifyEvent(scope, 'task_succeeded', `${label} succeeded`, details));
+      await this.emit([...events, ...stepEvents]);
+      return this.release(key, spec);
+    }
+    const call = task?.call;
+    const maxRetries = call?.max_retries ?? header.maxRetries;
+    const interval = (outcome.kind === 'retry' ? outcome.afterSeconds : null) ?? call?.retry_interval ?? header.retryIntervalSeconds;
+    const canRetry = outcome.kind === 'retry' && (maxRetries < 0 || record.retries < maxRetries);
+    if (canRetry) {
+      const delay = Math.max(0, interval);
+      const sendNow = delay <= this.deps.config.maxQueueDelaySeconds;
+      const until = now + delay * 1000 + (sendNow ? this.deps.config.resendAfterSeconds * 1000 : 0);
+      const error = outcome.message;
+      if (!(await this.deps.operations.reschedule(key, spec.id, record.attempt, record.retries + 1, error, until))) return this.emit(events);
+      const retryLabel = `[retry ${record.retries + 1}${maxRetries < 0 ? '' : `/${maxRetries}`}]`;
+      if (outcome.recoverableError) events.push(cloudifyEvent(scope, 'task_failed', `${label} failed: ${error} ${retryLabel}`, { ...details, error: { message: error, type: 'RecoverableError' } }));
+      events.push(cloudifyEvent(scope, 'task_rescheduled', `${label} rescheduled in ${delay} seconds ${retryLabel}`, details));
+      await this.emit(events);
+      // Longer than SQS can delay: the sweeper sends it when `until` comes.
+      if (sendNow) await this.dispatchStarted(key, spec.id, false, record.attempt + 1, delay);
+      return;
+    }
+    const message = outcome.kind === 'retry' && outcome.recoverableError ? `${outcome.message} (retries exhausted: ${record.retries}/${maxRetries})` : outcome.message;
+    const errorType = outcome.kind === 'failed' ? 'NonRecoverableError' : 'RecoverableError';
+    const ignored = spec.ignore_failure;
+    const executionError = `Task failed '${task ? task.name : spec.id}' on node instance ${task ? task.context_instance_id : spec.task?.instance_id}: ${message}`;
+    const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'failed', isOperation: spec.kind === 'operation', error: message, failExecution: !ignored, executionError, now });
+    if (!applied) return this.emit(events);
+    events.push(cloudifyEvent(scope, 'task_failed', `${label} failed${ignored ? ' (ignored)' : ''}: ${message}`, { ...details, error: { message, type: errorType } }));
+    await this.emit(events);
+    if (ignored) return this.release(key, spec);
+    this.headers.delete(`${key.tenant}#${key.executionId}`);
+    await this.requestCheck(key);
+  }
+
+  async requestCheck(key: ExecutionKey, delaySeconds = 0): Promise<void> {
+    await this.deps.queues.send('workflow', { kind: EXECUTION_CHECK_KIND, tenant: key.tenant, execution_id: key.executionId }, delaySeconds > 0 ? { delaySeconds } : undefined);
+  }
+
+  /** Reads a node instance (operation contexts). */
+  async instance(tenant: string, instanceId: string) {
+    const { nodeInstanceRef } = await import('../../deployments/node-instances');
+    return this.deps.store.get<NodeInstanceData>(nodeInstanceRef(tenant, instanceId));
+  }
+
+  // ----- the sweeper -----
+
+  async sweep(now = this.now()): Promise<number> {
+    let acted = 0;
+    for (const key of await this.deps.operations.dueWakes(now, 100)) {
+      await this.lifecycle.wake(key);
+      acted++;
+    }
+    const due = await this.deps.operations.dueTasks(now, 200);
+    for (const { key, taskId } of due) {
+      if (await this.recover(key, taskId, now)) acted++;
+    }
+    return acted;
+  }
+
+  /** One due task: re-send a lost or long-delayed send, recover a lost worker, or retire a task of an ended execution. */
+  private async recover(key: ExecutionKey, taskId: string, now: number): Promise<boolean> {
+    const header = await this.header(key, true);
+    const record = await this.deps.operations.getTask(key, taskId);
+    if (!record || record.until === null || record.until > now) return false;
+    if (!header || header.status === 'done') {
+      await this.deps.operations.retire(key, taskId);
+      return true;
+    }
+    const inline = runsInline(record.spec);
+    if (record.state === 'queued') {
+      if (!(await this.deps.operations.touchDue(key, taskId, record.attempt, now + this.deps.config.resendAfterSeconds * 1000))) return false;
+      await this.dispatchStarted(key, taskId, false, record.attempt);
+      return true;
+    }
+    if (record.state !== 'running') return false;
+    if (inline) {
+      const to = this.startAs(true, record.attempt + 1);
+      if (await this.deps.operations.startTask(key, taskId, { state: 'running', attempt: record.attempt }, to)) await this.dispatchStarted(key, taskId, true, record.attempt + 1);
+      return true;
+    }
+    // The worker that claimed it vanished (or the agent never answered): a recoverable failure.
+    await this.finishAttempt(header, record, { kind: 'retry', message: `The operation did not finish within its lease (its worker was lost or it timed out)`, afterSeconds: 0, recoverableError: true, logs: [] });
+    return true;
+  }
+
+  newBuilderId(): string {
+    return randomUUID();
+  }
+
+  /** For the lifecycle: start every task a resume must run again. */
+  async restartUnfinished(key: ExecutionKey, tasks: TaskRecord[]): Promise<number> {
+    let started = 0;
+    await this.parallel(tasks, async (record) => {
+      const spec = record.spec;
+      const depsDone = record.done.length >= spec.dependencies.length;
+      const rerun = record.state === 'queued' || record.state === 'running' || (record.state === 'failed' && !spec.ignore_failure) || (record.state === 'waiting' && depsDone);
+      if (!rerun) return;
+      const to = this.startAs(spec, record.attempt + 1);
+      if (await this.deps.operations.startTask(key, spec.id, { state: record.state, attempt: record.attempt }, to)) {
+        started++;
+        await this.dispatchStarted(key, spec.id, runsInline(spec), record.attempt + 1);
+      }
+    });
+    return started;
+  }
+
+  /** Inputs evaluation and operation context helpers live in runner.ts; this exposes the dict type for them. */
+  static readonly EMPTY: Dict = {};
+}

@@ -1,0 +1,336 @@
+/**
+ * An execution's life as the workflow worker drives it: build and start (or run a system
+ * workflow, or a dry run), end (succeeded, failed, cancelled) with the execution record, the
+ * deployment's latest_execution_* fields and the workflow_* event, cancel and resume, and the
+ * queue: a queued execution starts when its deployment frees up, a scheduled one at its time.
+ * Each step is idempotent and safe to repeat after a crash.
+ */
+import type { DeploymentData, NodeData, NodeInstanceData } from '../../deployments/model';
+import { cloudifyEvent, cloudifyLog } from '../../events/model';
+import type { ExecutionData, ExecutionStatus } from '../../executions/records';
+import { executionStartMessage } from '../../executions/queue';
+import { isEndState } from '../../executions/records';
+import { KINDS } from '../../model/kinds';
+import type { Entity } from '../../ports/model-store';
+import type { ExecutionHeader, ExecutionKey } from '../../ports/operation-store';
+import { countOperations, describeGraph, formatDryRun } from '../analysis';
+import { builtinWorkflow } from '../builtins';
+import type { GraphDeployment, GraphNode } from '../deployment';
+import { WorkflowGraphError } from '../errors';
+import type { Engine } from './engine';
+import { operationCount, persistGraph } from './persisted';
+
+const SYSTEM_WORKFLOWS = new Set(['create_deployment_environment', 'delete_deployment_environment', 'upload_blueprint', 'update_deployment']);
+const ACTIVE: ExecutionStatus[] = ['pending', 'started', 'cancelling', 'force_cancelling', 'kill_cancelling'];
+export type CancelMode = 'cancel' | 'force' | 'kill';
+export const EXECUTION_CANCEL_KIND = 'execution.cancel';
+
+function executionRef(key: ExecutionKey) {
+  return { kind: KINDS.execution, tenant: key.tenant, id: key.executionId };
+}
+
+export class ExecutionLifecycle {
+  constructor(private readonly engine: Engine) {}
+
+  private get deps() {
+    return this.engine.deps;
+  }
+
+  private nowIso(): string {
+    return new Date((this.deps.now ?? Date.now)()).toISOString();
+  }
+
+  // ----- start -----
+
+  async start(key: ExecutionKey): Promise<void> {
+    const { store, operations } = this.deps;
+    const execution = await store.get<ExecutionData>(executionRef(key));
+    if (!execution) return;
+    const status = execution.data.status;
+    if (isEndState(status)) return;
+    if (status === 'queued' || status === 'scheduled') return this.wake(key);
+    const header = await operations.getHeader(key);
+    if (status === 'cancelling' || status === 'force_cancelling' || status === 'kill_cancelling') {
+      if (!header) await this.endModel(key, 'cancelled', '', 0, 0);
+      else await this.cancel(key, status === 'cancelling' ? 'cancel' : 'force');
+      return;
+    }
+    if (header) return this.continueStarted(key, execution, header);
+    await this.build(key, execution);
+  }
+
+  private async continueStarted(key: ExecutionKey, execution: Entity<ExecutionData>, header: ExecutionHeader): Promise<void> {
+    const { operations } = this.deps;
+    const now = Date.now();
+    if (header.status === 'building') {
+      if (header.builderUntil >= now) throw new Error(`Execution ${key.executionId} is being built by another worker; retry later`);
+      if (await operations.takeOverBuild(key, this.engine.newBuilderId(), now + 120000, now)) {
+        // The claim expired: nothing ran yet, so building again from scratch is safe.
+        return this.build(key, execution, (await operations.getHeader(key))!.builder);
+      }
+      return;
+    }
+    if (header.status === 'done') {
+      if (execution.data.resume && execution.data.status === 'pending') return this.resume(key, header);
+      return this.endModelFromHeader(header);
+    }
+    // running or cancelling: a redelivered start; make sure the roots were started.
+    if (execution.data.status === 'pending') await this.markStarted(key, execution, header.totalOperations);
+    const tasks = await operations.listTasks(key);
+    await this.engine.startRoots(
+      key,
+      tasks.filter((task) => task.state === 'waiting').map((task) => task.spec),
+    );
+  }
+
+  private async graphDeployment(tenant: string, deploymentId: string): Promise<GraphDeployment> {
+    const { store } = this.deps;
+    const [nodes, instances] = await Promise.all([
+      store.all<NodeData>({ tenant, kind: KINDS.node, parent: deploymentId }),
+      store.all<NodeInstanceData>({ tenant, kind: KINDS.nodeInstance, parent: deploymentId }),
+    ]);
+    return {
+      nodes: nodes.map((node) => node.data as unknown as GraphNode),
+      instances: instances.map((instance) => ({ id: instance.data.id, node_id: instance.data.node_id, host_id: instance.data.host_id, relationships: instance.data.relationships as never, state: instance.data.state })),
+    };
+  }
+
+  private async build(key: ExecutionKey, execution: Entity<ExecutionData>, takenOverBy?: string): Promise<void> {
+    const { store, operations, config } = this.deps;
+    const data = execution.data;
+    if (data.is_system_workflow || SYSTEM_WORKFLOWS.has(data.workflow_id)) return this.runSystemWorkflow(key, execution);
+    const deployment = data.deployment_id ? await store.get<DeploymentData>({ kind: KINDS.deployment, tenant: key.tenant, id: data.deployment_id }) : undefined;
+    if (!deployment) return this.failUnstarted(key, execution, `Deployment ${data.deployment_id} does not exist`);
+    const workflow = deployment.data.workflows[data.workflow_id];
+    const builder = workflow ? builtinWorkflow(workflow.plugin, workflow.operation) : undefined;
+    if (!workflow || !builder) {
+      const what = workflow ? `${workflow.plugin}: ${workflow.operation}` : 'undeclared';
+      return this.failUnstarted(key, execution, `nonexistent_workflow_error: workflow ${data.workflow_id} (${what}) cannot run on Stratus: only the built-in workflows run (custom workflow plugins and workflow scripts are not supported)`);
+    }
+    let graph;
+    try {
+      graph = builder(await this.graphDeployment(key.tenant, deployment.id), data.parameters);
+    } catch (err) {
+      if (err instanceof WorkflowGraphError) return this.failUnstarted(key, execution, err.message);
+      throw err;
+    }
+    const scope = { tenant: key.tenant, executionId: key.executionId, workflowId: data.workflow_id, deploymentId: deployment.id, blueprintId: data.blueprint_id };
+    if (data.is_dry_run) {
+      const total = countOperations(graph);
+      await this.engine.emit([
+        cloudifyEvent(scope, 'workflow_started', `Starting '${data.workflow_id}' workflow execution (dry run)`),
+        ...formatDryRun(describeGraph(graph)).split('\n').filter(Boolean).map((line) => cloudifyLog(scope, 'info', line)),
+      ]);
+      await this.markStarted(key, execution, total);
+      await this.endModel(key, 'terminated', '', total, 0);
+      return;
+    }
+    const tasks = persistGraph(graph);
+    const builderId = takenOverBy ?? this.engine.newBuilderId();
+    if (!takenOverBy) {
+      const created = await operations.createHeader({
+        tenant: key.tenant,
+        executionId: key.executionId,
+        deploymentId: deployment.id,
+        blueprintId: data.blueprint_id,
+        workflowId: data.workflow_id,
+        status: 'building',
+        outcome: null,
+        builder: builderId,
+        builderUntil: Date.now() + 120000,
+        totalOperations: 0,
+        finishedOperations: 0,
+        error: null,
+        failedAt: null,
+        waitAfterFailMs: this.waitAfterFail(data) * 1000,
+        maxRetries: config.maxRetries,
+        retryIntervalSeconds: config.retryIntervalSeconds,
+        generation: 0,
+      });
+      if (!created) return this.continueStarted(key, execution, (await operations.getHeader(key))!);
+    }
+    await operations.putTasks(key, tasks);
+    const total = operationCount(tasks);
+    if (!(await operations.finishBuild(key, builderId, total))) return;
+    await this.markStarted(key, execution, total);
+    await this.engine.emit([cloudifyEvent(scope, 'workflow_started', `Starting '${data.workflow_id}' workflow execution`)]);
+    await this.engine.startRoots(key, tasks);
+  }
+
+  private waitAfterFail(data: ExecutionData): number {
+    const given = (data as unknown as { wait_after_fail?: unknown }).wait_after_fail ?? data.parameters?.wait_after_fail;
+    const number = typeof given === 'string' ? Number(given) : given;
+    return typeof number === 'number' && Number.isFinite(number) && number >= 0 ? number : this.deps.config.waitAfterFailSeconds;
+  }
+
+  /** System workflows need no graph: the deployment's environment is its records, written by the REST API. */
+  private async runSystemWorkflow(key: ExecutionKey, execution: Entity<ExecutionData>): Promise<void> {
+    const data = execution.data;
+    const scope = { tenant: key.tenant, executionId: key.executionId, workflowId: data.workflow_id, deploymentId: data.deployment_id, blueprintId: data.blueprint_id };
+    await this.markStarted(key, execution, 0);
+    await this.engine.emit([cloudifyEvent(scope, 'workflow_started', `Starting '${data.workflow_id}' workflow execution`)]);
+    await this.endModel(key, 'terminated', '', 0, 0);
+  }
+
+  private async failUnstarted(key: ExecutionKey, execution: Entity<ExecutionData>, error: string): Promise<void> {
+    await this.markStarted(key, execution, 0);
+    await this.endModel(key, 'failed', error, 0, 0);
+  }
+
+  private async markStarted(key: ExecutionKey, execution: Entity<ExecutionData>, total: number): Promise<void> {
+    const now = this.nowIso();
+    await this.deps.store.modify<ExecutionData>(executionRef(key), (current) =>
+      current.data.status === 'pending' ? { ...current.data, status: 'started', started_at: current.data.started_at ?? now, total_operations: total, finished_operations: current.data.resume ? current.data.finished_operations : 0 } : undefined,
+    );
+    await this.updateDeployment(key.tenant, execution.data.deployment_id, key.executionId, { latest_execution_status: 'in_progress', latest_execution_total_operations: total });
+  }
+
+  private async updateDeployment(tenant: string, deploymentId: string | null, executionId: string, fields: Partial<DeploymentData>): Promise<void> {
+    if (!deploymentId) return;
+    const ref = { kind: KINDS.deployment, tenant, id: deploymentId };
+    if (!(await this.deps.store.get(ref))) return;
+    await this.deps.store.modify<DeploymentData>(ref, (current) =>
+      current.data.latest_execution === executionId || current.data.latest_execution === null ? { ...current.data, latest_execution: executionId, ...fields, updated_at: this.nowIso() } : undefined,
+    );
+  }
+
+  // ----- end -----
+
+  /** Ends the execution once (header running|cancelling → done), then its record. */
+  async finish(key: ExecutionKey, outcome: 'terminated' | 'failed' | 'cancelled'): Promise<void> {
+    await this.deps.operations.setHeaderStatus(key, ['running', 'cancelling'], 'done', { outcome });
+    const header = await this.deps.operations.getHeader(key);
+    if (header?.status === 'done') await this.endModelFromHeader(header);
+  }
+
+  private endModelFromHeader(header: ExecutionHeader): Promise<void> {
+    const key = { tenant: header.tenant, executionId: header.executionId };
+    const outcome = header.outcome ?? 'failed';
+    return this.endModel(key, outcome, outcome === 'failed' ? (header.error ?? 'failed') : '', header.totalOperations, header.finishedOperations);
+  }
+
+  /** Writes the end state into the execution (once: an end state never changes) and the deployment; emits workflow_*. */
+  async endModel(key: ExecutionKey, status: 'terminated' | 'failed' | 'cancelled', error: string, total: number, finished: number): Promise<void> {
+    const before = await this.deps.store.get<ExecutionData>(executionRef(key));
+    if (!before || isEndState(before.data.status)) return;
+    // The event goes first: whoever sees the end state can read it (a crash here may repeat it, never lose it).
+    {
+      const data = before.data;
+      const scope = { tenant: key.tenant, executionId: key.executionId, workflowId: data.workflow_id, deploymentId: data.deployment_id, blueprintId: data.blueprint_id };
+      const type = status === 'terminated' ? 'workflow_succeeded' : status === 'failed' ? 'workflow_failed' : 'workflow_cancelled';
+      const message = status === 'terminated' ? `'${data.workflow_id}' workflow execution succeeded` : status === 'failed' ? `'${data.workflow_id}' workflow execution failed: ${error}` : `'${data.workflow_id}' workflow execution cancelled`;
+      await this.engine.emit([cloudifyEvent(scope, type, message, status === 'failed' ? { error: { message: error, type: 'WorkflowFailed' } } : {})]);
+    }
+    let changed = false;
+    const ended = await this.deps.store.modify<ExecutionData>(executionRef(key), (current) => {
+      if (isEndState(current.data.status)) return undefined;
+      changed = true;
+      return { ...current.data, status, error, ended_at: this.nowIso(), total_operations: total, finished_operations: finished };
+    });
+    if (!changed) return;
+    const data = ended.data;
+    const summary = status === 'terminated' ? 'completed' : status;
+    const install: Partial<DeploymentData> = {};
+    if (status === 'terminated' && data.workflow_id === 'install') install.installation_status = 'active';
+    if (status === 'terminated' && data.workflow_id === 'uninstall') install.installation_status = 'inactive';
+    await this.updateDeployment(key.tenant, data.deployment_id, key.executionId, {
+      latest_execution_status: summary,
+      latest_execution_total_operations: total,
+      latest_execution_finished_operations: finished,
+      ...install,
+    });
+    if (data.deployment_id) await this.promoteNext(key.tenant, data.deployment_id);
+  }
+
+  // ----- failure and cancel checks -----
+
+  async check(key: ExecutionKey): Promise<void> {
+    const header = await this.deps.operations.getHeader(key);
+    if (!header || header.status === 'done' || header.status === 'building') return;
+    if (header.status === 'running' && !header.error) return;
+    const cancelling = header.status === 'cancelling';
+    const tasks = await this.deps.operations.listTasks(key);
+    const active = tasks.filter((task) => task.state === 'running' || (!cancelling && task.state === 'queued'));
+    const now = Date.now();
+    const deadline = (header.failedAt ?? now) + header.waitAfterFailMs;
+    if (active.length === 0 || now >= deadline) return this.finish(key, cancelling ? 'cancelled' : 'failed');
+    await this.engine.requestCheck(key, this.deps.config.checkIntervalSeconds);
+  }
+
+  async cancel(key: ExecutionKey, mode: CancelMode): Promise<void> {
+    const header = await this.deps.operations.getHeader(key);
+    if (!header) {
+      const execution = await this.deps.store.get<ExecutionData>(executionRef(key));
+      if (execution && !isEndState(execution.data.status)) await this.endModel(key, 'cancelled', '', 0, 0);
+      return;
+    }
+    if (header.status === 'done') return this.endModelFromHeader(header);
+    if (mode === 'cancel') {
+      await this.deps.operations.setHeaderStatus(key, ['running'], 'cancelling', { markFailedAt: true });
+      return this.check(key);
+    }
+    await this.finish(key, 'cancelled');
+  }
+
+  // ----- resume -----
+
+  private async resume(key: ExecutionKey, header: ExecutionHeader): Promise<void> {
+    if (!(await this.deps.operations.resumeHeader(key, header.generation + 1))) return;
+    const execution = (await this.deps.store.get<ExecutionData>(executionRef(key)))!;
+    await this.markStarted(key, execution, header.totalOperations);
+    const scope = this.engine.scope(header);
+    await this.engine.emit([cloudifyEvent(scope, 'workflow_started', `Resuming '${header.workflowId}' workflow execution`)]);
+    const tasks = await this.deps.operations.listTasks(key);
+    await this.engine.restartUnfinished(key, tasks);
+  }
+
+  // ----- queued and scheduled executions -----
+
+  private async busy(tenant: string, deploymentId: string, except: string): Promise<boolean> {
+    const all = await this.deps.store.all<ExecutionData>({ tenant, kind: KINDS.execution, parent: deploymentId });
+    return all.some((execution) => execution.id !== except && ACTIVE.includes(execution.data.status) && !execution.data.is_system_workflow);
+  }
+
+  /** A queued or scheduled execution: start it if its time came and its deployment is free, else wait. */
+  async wake(key: ExecutionKey): Promise<void> {
+    const { store, operations, config } = this.deps;
+    const execution = await store.get<ExecutionData>(executionRef(key));
+    const status = execution?.data.status;
+    if (!execution || (status !== 'queued' && status !== 'scheduled')) return operations.clearWake(key);
+    const now = Date.now();
+    if (status === 'scheduled') {
+      const at = Date.parse(execution.data.scheduled_for ?? '');
+      if (Number.isFinite(at) && at > now) return operations.setWake(key, at);
+    }
+    const deploymentId = execution.data.deployment_id;
+    if (deploymentId && (await this.busy(key.tenant, deploymentId, key.executionId))) {
+      if (status === 'scheduled') await store.modify<ExecutionData>(executionRef(key), (current) => (current.data.status === 'scheduled' ? { ...current.data, status: 'queued' } : undefined));
+      return operations.setWake(key, now + config.queuedPollSeconds * 1000);
+    }
+    let promoted = false;
+    await store.modify<ExecutionData>(executionRef(key), (current) => {
+      if (current.data.status !== 'queued' && current.data.status !== 'scheduled') return undefined;
+      promoted = true;
+      return { ...current.data, status: 'pending' };
+    });
+    await operations.clearWake(key);
+    if (!promoted) return;
+    if (deploymentId) {
+      await store.modify<DeploymentData>({ kind: KINDS.deployment, tenant: key.tenant, id: deploymentId }, (current) => ({
+        ...current.data,
+        latest_execution: key.executionId,
+        latest_execution_status: 'in_progress',
+        latest_execution_total_operations: 0,
+        latest_execution_finished_operations: 0,
+      }));
+    }
+    await this.deps.queues.send('workflow', executionStartMessage(key.tenant, key.executionId, execution.data));
+  }
+
+  /** After an execution ended: the oldest queued execution of the deployment gets its chance. */
+  private async promoteNext(tenant: string, deploymentId: string): Promise<void> {
+    const all = await this.deps.store.all<ExecutionData>({ tenant, kind: KINDS.execution, parent: deploymentId });
+    const next = all.find((execution) => execution.data.status === 'queued');
+    if (next) await this.wake({ tenant, executionId: next.id });
+  }
+}
