@@ -46,7 +46,7 @@ function header(request: ApiRequest, name: string): string | undefined {
 
 export class Authentication {
   private readonly verified = new TtlCache<true>(PASSWORD_CACHE_MS, 10000);
-  private readonly users = new TtlCache<Entity<UserData> | null>(DIRECTORY_CACHE_MS, 10000);
+  private readonly users = new TtlCache<Entity<UserData>>(DIRECTORY_CACHE_MS, 10000);
   private readonly tenants = new TtlCache<boolean>(DIRECTORY_CACHE_MS, 10000);
   /** Per-process salt for the verified-credentials cache keys. */
   private readonly pepper = randomBytes(16);
@@ -85,20 +85,20 @@ export class Authentication {
     if (what.tenant !== undefined) this.tenants.delete(what.tenant);
   }
 
+  // Only what exists is cached: a user or tenant just created by another process works at once.
   private async user(username: string): Promise<Entity<UserData> | undefined> {
     const cached = this.users.get(username);
-    if (cached !== undefined) return cached ?? undefined;
+    if (cached) return cached;
     const user = await this.store.get<UserData>({ kind: KINDS.user, tenant: SYSTEM_SCOPE, id: username });
-    this.users.set(username, user ?? null);
+    if (user) this.users.set(username, user);
     return user;
   }
 
   private async tenantExists(name: string): Promise<boolean> {
-    const cached = this.tenants.get(name);
-    if (cached !== undefined) return cached;
+    if (this.tenants.get(name)) return true;
     if (name === SYSTEM_SCOPE || name.includes('#')) return false;
     const exists = (await this.store.get<TenantData>({ kind: KINDS.tenant, tenant: SYSTEM_SCOPE, id: name })) !== undefined;
-    this.tenants.set(name, exists);
+    if (exists) this.tenants.set(name, true);
     return exists;
   }
 
