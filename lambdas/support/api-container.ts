@@ -6,6 +6,7 @@
  */
 import type { AwsClients } from '../../adapters/aws-clients';
 import { DynamoModelStore } from '../../adapters/dynamodb/model-store';
+import { DynamoOperationStore } from '../../adapters/dynamodb/operation-store';
 import { KmsSecretCipher } from '../../adapters/kms/secret-cipher';
 import { LocalKeySecretCipher } from '../../adapters/local-key/secret-cipher';
 import { S3FileStore } from '../../adapters/s3/file-store';
@@ -21,6 +22,7 @@ import { MissingConfigError, requireTable } from '../../src/config/runtime-confi
 import type { AdminPasswordSource } from '../../src/ports/admin-password';
 import type { Authenticator } from '../../src/ports/authenticator';
 import type { SecretCipher } from '../../src/ports/secret-cipher';
+import { eventIndexFor } from './event-index';
 import type { HandlerSettings } from './settings';
 
 function cipherFor(settings: HandlerSettings, clients: AwsClients): SecretCipher {
@@ -63,6 +65,8 @@ export function apiDependencies(settings: HandlerSettings, clients: AwsClients):
     queues: new SqsQueueSender(clients.sqs, settings.config.queues),
     remoteArchiveUrls: parseRemoteUrlPolicy(settings.config.remoteArchiveUrls),
     manager: { host: hostOf(settings.config.restUrl) },
+    events: eventIndexFor(settings),
+    ...(settings.config.tables.operations ? { operations: new DynamoOperationStore({ client: clients.documents, tableName: settings.config.tables.operations }) } : {}),
   };
 }
 

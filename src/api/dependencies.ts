@@ -8,8 +8,10 @@
  * an optional field here and fill it in the container.
  */
 import type { AdminPasswordSource } from '../ports/admin-password';
+import type { EventIndex } from '../ports/event-index';
 import type { FileStore } from '../ports/file-store';
 import type { ModelStore } from '../ports/model-store';
+import type { OperationStore } from '../ports/operation-store';
 import type { QueueSender } from '../ports/queues';
 import type { SecretCipher } from '../ports/secret-cipher';
 import { Authentication } from './auth/authenticate';
@@ -32,6 +34,10 @@ export interface ApiDependencies {
   /** Whether blueprint uploads may name a remote archive (`blueprint_archive_url`): never, public hosts only, or any. */
   remoteArchiveUrls?: 'off' | 'public' | 'any';
   manager?: ManagerInfo;
+  /** The searchable events and logs (`GET /events`). */
+  events?: EventIndex;
+  /** Read access to the workflow engine's operation store (progress of running executions). */
+  operations?: Pick<OperationStore, 'getHeader'>;
   now?: () => Date;
 }
 

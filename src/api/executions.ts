@@ -1,15 +1,16 @@
 /**
- * The executions routes the REST issue provides until the workflow engine takes them over:
- * `GET /executions` (filters; system workflows only with `_include_system_workflows=true`),
- * `GET /executions/{id}`, and `POST /executions` (src/executions/start.ts).
+ * The executions routes: `GET /executions` (filters; system workflows only with
+ * `_include_system_workflows=true`), `GET /executions/{id}` (progress of a running execution read
+ * from the engine's header when an operation store is wired), `POST /executions` and the actions
+ * `POST /executions/{id}` (src/workflows/engine/requests.ts).
  */
 import { badParameters, entityNotFound } from '../model/errors';
 import { validateId } from '../model/ids';
 import { KINDS } from '../model/kinds';
 import type { ResourceContext } from '../resources/context';
-import { EXECUTION_FIELDS, renderExecution } from '../executions/records';
+import { EXECUTION_FIELDS, isEndState, renderExecution } from '../executions/records';
 import type { ExecutionData } from '../executions/records';
-import { readStartRequest, startExecution } from '../executions/start';
+import { executionAction, readAction, startWorkflowExecution } from '../workflows/engine/requests';
 import type { Entity } from '../ports/model-store';
 import { secured } from './auth/secured';
 import { queryBoolean, readJsonBody } from './body';
@@ -25,7 +26,15 @@ import { listTenants } from './scope';
 const BASE = '/api/v3.1/executions';
 
 export function executionRoutes(services: ApiServices, context: ResourceContext): Route[] {
-  const { auth, store } = services;
+  const { auth, store, secrets } = services;
+  const operations = services.deps.operations;
+  /** A running execution's counters live in the engine's header; the record has them once it ends. */
+  const withProgress = async (execution: Entity<ExecutionData>): Promise<Entity<ExecutionData>> => {
+    if (!operations || isEndState(execution.data.status)) return execution;
+    const header = await operations.getHeader({ tenant: execution.tenant, executionId: execution.id });
+    if (!header) return execution;
+    return { ...execution, data: { ...execution.data, total_operations: header.totalOperations, finished_operations: header.finishedOperations } };
+  };
   const listResource: ListResource<ExecutionData> = {
     kind: KINDS.execution,
     fields: EXECUTION_FIELDS,
@@ -52,7 +61,7 @@ export function executionRoutes(services: ApiServices, context: ResourceContext)
         const include = parseInclude(request.query, EXECUTION_FIELDS);
         const execution = await store.get<ExecutionData>({ kind: KINDS.execution, tenant: caller.tenant, id: validateId(request.params.id, 'execution id') });
         if (!execution || !canSee(execution, caller)) throw entityNotFound('Execution', request.params.id);
-        return jsonResponse(200, project(renderExecution(execution), include));
+        return jsonResponse(200, project(renderExecution(await withProgress(execution)), include));
       }),
     },
     {
@@ -60,10 +69,21 @@ export function executionRoutes(services: ApiServices, context: ResourceContext)
       pattern: BASE,
       handler: secured(auth, async (request, caller) => {
         const body = readJsonBody(request, { required: true });
-        const start = readStartRequest(body);
-        const deployment = await findVisibleDeployment(context, caller, start.deploymentId);
+        const deploymentId = body.deployment_id;
+        if (typeof deploymentId !== 'string' || deploymentId === '') throw badParameters('`deployment_id` is required');
+        const deployment = await findVisibleDeployment(context, caller, deploymentId);
         if (deployment.tenant !== caller.tenant) throw badParameters(`Deployment ${deployment.id} belongs to tenant ${deployment.tenant}: run its workflows from there`);
-        return jsonResponse(201, renderExecution(await startExecution(context, caller, deployment, start)));
+        return jsonResponse(201, renderExecution(await startWorkflowExecution(context, caller, deployment, body, secrets.lookup(caller.tenant))));
+      }),
+    },
+    {
+      method: 'POST',
+      pattern: `${BASE}/{id}`,
+      handler: secured(auth, async (request, caller) => {
+        const action = readAction(readJsonBody(request, { required: true }));
+        const execution = await store.get<ExecutionData>({ kind: KINDS.execution, tenant: caller.tenant, id: validateId(request.params.id, 'execution id') });
+        if (!execution || !canSee(execution, caller)) throw entityNotFound('Execution', request.params.id);
+        return jsonResponse(200, renderExecution(await executionAction(context, execution, action)));
       }),
     },
   ];

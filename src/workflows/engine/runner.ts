@@ -53,7 +53,8 @@ export async function runCentralOperation(engine: Engine, header: ExecutionHeade
   };
   let written: Dict | null = null;
   const abort = new AbortController();
-  const timeoutMs = (task.call.timeout ?? engine.deps.config.leaseSeconds - 30) * 1000;
+  // Without its own timeout an operation may run most of its lease (the rest covers completing it).
+  const timeoutMs = task.call.timeout ? task.call.timeout * 1000 : engine.deps.config.leaseSeconds * 800;
   const timer = setTimeout(() => abort.abort(), Math.max(1000, timeoutMs));
   const { store } = engine.deps;
   let instanceCache: Promise<NodeInstanceData> | undefined;
