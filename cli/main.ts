@@ -1,5 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { blueprintsCommand } from './commands/blueprints';
+import { deploymentsCommand, nodeInstancesCommand, nodesCommand } from './commands/deployments';
+import { eventsCommand, executionsCommand } from './commands/executions';
+import { pluginsCommand } from './commands/plugins';
 import { profilesCommand, statusCommand } from './commands/profiles';
 import { secretsCommand } from './commands/secrets';
 import { tenantsCommand, tokensCommand } from './commands/tokens-tenants';
@@ -27,6 +30,12 @@ Example:
   program.addCommand(profilesCommand());
   program.addCommand(statusCommand());
   program.addCommand(blueprintsCommand());
+  program.addCommand(deploymentsCommand());
+  program.addCommand(nodesCommand());
+  program.addCommand(nodeInstancesCommand());
+  program.addCommand(executionsCommand());
+  program.addCommand(eventsCommand());
+  program.addCommand(pluginsCommand());
   program.addCommand(secretsCommand());
   program.addCommand(tokensCommand());
   program.addCommand(tenantsCommand());

@@ -16,10 +16,26 @@
  */
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { DslError, type DeploymentPlan, type Plan, type PluginResolver, directorySource, parse, prepareDeployment } from '../../src/dsl';
+import type { DeploymentPlan, DslError, Plan, PluginResolver } from '../../src/dsl';
 import { InputArgumentError, parseInputArguments } from './blueprint-inputs';
-import { directoryPluginResolver } from './blueprint-plugins';
 import { addOnlineBlueprintCommands } from './blueprints-online';
+
+/**
+ * The DSL engine, loaded only by the commands that use it: it takes most of the CLI's start-up
+ * time, which every online command would otherwise pay.
+ */
+let engine: typeof import('../../src/dsl') | undefined; // eslint-disable-line @typescript-eslint/consistent-type-imports
+
+async function dsl() {
+  const [loaded, plugins] = await Promise.all([import('../../src/dsl'), import('./blueprint-plugins')]);
+  engine = loaded;
+  return { ...loaded, directoryPluginResolver: plugins.directoryPluginResolver };
+}
+
+/** A DslError can only come from the engine once it is loaded. */
+function isDslError(err: unknown): err is DslError {
+  return engine !== undefined && err instanceof engine.DslError;
+}
 
 interface CommonOptions {
   json?: boolean;
@@ -40,7 +56,7 @@ function print(text: string): void {
 }
 
 function fail(err: unknown, json: boolean | undefined): never {
-  if (err instanceof DslError) {
+  if (isDslError(err)) {
     // Blueprint errors carry Cloudify's numeric code; deployment-time errors (inputs, functions) their REST code.
     const errorCode = err.errorCode === 'invalid_blueprint_error' ? (err.code ?? err.errorCode) : err.errorCode;
     if (json) print(JSON.stringify({ error_code: errorCode, message: err.message }));
@@ -57,6 +73,7 @@ function fail(err: unknown, json: boolean | undefined): never {
 
 async function load(file: string, options: CommonOptions): Promise<Plan> {
   const full = path.resolve(file);
+  const { directoryPluginResolver, directorySource, parse } = await dsl();
   const pluginResolver: PluginResolver | undefined = options.pluginsDir ? directoryPluginResolver(options.pluginsDir) : undefined;
   return parse(path.basename(full), { source: directorySource(path.dirname(full)), pluginResolver });
 }
@@ -169,7 +186,7 @@ export function blueprintsCommand(): Command {
       try {
         const plan = await load(file, options);
         const inputs = parseInputArguments(options.inputs, plan.inputs);
-        const deployment = await prepareDeployment(plan, inputs, { autoCorrectTypes: true });
+        const deployment = await (await dsl()).prepareDeployment(plan, inputs, { autoCorrectTypes: true });
         print(options.json ? JSON.stringify(planJson(deployment)) : planSummary(file, deployment));
       } catch (err) {
         fail(err, options.json);

@@ -83,6 +83,9 @@ inputs:
   flag:
     type: boolean
     default: false
+  free:
+    description: no type, so key=value arrives as YAML reads it
+    default: ''
 node_templates:
   vm:
     type: cloudify.nodes.Compute
@@ -106,6 +109,8 @@ outputs:
     value: { get_input: count }
   flag:
     value: { get_input: flag }
+  free:
+    value: { get_input: free }
 `;
 
 export const INVALID = `tosca_definitions_version: cloudify_dsl_1_4
