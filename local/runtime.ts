@@ -26,6 +26,7 @@ import { createWsAuthorizerHandler } from '../lambdas/ws-authorizer';
 import { FUNCTIONS, QUEUES, WEBSOCKET_ROUTES } from '../src/config/resources';
 import type { FunctionId, QueueId } from '../src/config/resources';
 import type { StratusConfig } from '../src/config/runtime-config';
+import { LocalEventStore } from '../adapters/local-event-store/store';
 import { adminCredentials } from './admin-credentials';
 import type { AdminCredentials } from './admin-credentials';
 import { loadOrCreateSecretsKey, newSecretsKey } from '../adapters/local-key/secret-cipher';
@@ -80,6 +81,8 @@ export interface LocalRuntimeOptions {
   scheduleMinutes?: number;
   /** false: no SQS pollers (messages stay queued). */
   pollers?: boolean;
+  /** Fault injection (tests): pollers deliver every batch twice, concurrently and out of order. */
+  duplicateDelivery?: boolean;
   /** Replace some handlers, e.g. with test handlers. */
   handlers?: Partial<HandlerFactories>;
   logLevel?: LogLevel;
@@ -107,6 +110,8 @@ export interface LocalRuntime {
   dataDir?: string;
   /** The DynamoDB Local Java process this runtime started (none with a shared endpoint). */
   javaPid?: number;
+  /** The event store `GET /events` reads and the indexer writes (OpenSearch's stand-in). */
+  events: LocalEventStore;
   /** Milliseconds from the call to ready. */
   startupMs: number;
   stop(): Promise<void>;
@@ -148,6 +153,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const admin = await adminCredentials(dataDir);
     // The key that seals stored secrets: kept beside the data (0600), or per run in memory.
     const secretsKey = dataDir ? await loadOrCreateSecretsKey(dataDir) : newSecretsKey();
+    // Events and logs: in memory, with an append-only log under <dataDir>/events when persistent.
+    const events = await LocalEventStore.open({ dataDir });
+    cleanups.push(() => events.flush());
 
     // Listen first: a busy port fails fast, and the URLs are known before handlers are built.
     // Requests get a 503 until the gateways are built.
@@ -225,6 +233,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       local: true,
       logLevel: options.logLevel ?? 'WARN',
       localSecrets: { adminUsername: admin.username, adminPassword: admin.password, secretsKey: secretsKey.toString('base64') },
+      localEvents: events,
     };
     const factories = { ...DEFAULT_HANDLERS, ...options.handlers };
     const fn = <E, R>(id: FunctionId) => localFunction<E, R>(id, stage, aws.region, factories[id](settings) as Handler<E, R>);
@@ -256,6 +265,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
             batchSize: queue.batchSize,
             maxBatchingWindowSeconds: queue.maxBatchingWindowSeconds,
             visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+            duplicateDelivery: options.duplicateDelivery,
             onError: report(`${id} queue`),
           }),
         );
@@ -314,6 +324,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       endpoints,
       dataDir,
       javaPid: dynamo?.javaPid,
+      events,
       startupMs: Date.now() - started,
       stop: () => (stopping ??= cleanup()),
     };

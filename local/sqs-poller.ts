@@ -24,6 +24,8 @@ export interface SqsPollerOptions {
   /** Long-poll wait per receive. */
   waitTimeSeconds?: number;
   onError?: (err: unknown) => void;
+  /** Fault injection (tests): every batch is delivered twice, concurrently, each copy shuffled. */
+  duplicateDelivery?: boolean;
 }
 
 export interface BatchOutcome {
@@ -152,12 +154,21 @@ export class SqsPoller {
 
   private async process(messages: Message[]): Promise<BatchOutcome> {
     const records = messages.map((message) => toSqsRecord(message, this.options.queueArn, this.options.region));
+    const deliver = async (batch: SQSRecord[]): Promise<Set<string>> => {
+      try {
+        return failedIds(await invoke(this.options.fn, { Records: batch }), batch);
+      } catch (err) {
+        this.options.onError?.(err);
+        return new Set(batch.map((record) => record.messageId));
+      }
+    };
     let failed: Set<string>;
-    try {
-      failed = failedIds(await invoke(this.options.fn, { Records: records }), records);
-    } catch (err) {
-      this.options.onError?.(err);
-      failed = new Set(records.map((record) => record.messageId));
+    if (this.options.duplicateDelivery) {
+      const shuffled = () => [...records].sort(() => Math.random() - 0.5);
+      const [a, b] = await Promise.all([deliver(shuffled()), deliver(shuffled())]);
+      failed = new Set([...a, ...b]);
+    } else {
+      failed = await deliver(records);
     }
     const done = records.filter((record) => !failed.has(record.messageId));
     for (let i = 0; i < done.length; i += 10) {

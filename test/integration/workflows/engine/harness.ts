@@ -32,7 +32,14 @@ export interface Harness {
 
 export async function startHarness(options: LocalRuntimeOptions = {}, env: Record<string, string> = {}): Promise<Harness> {
   Object.assign(process.env, ENGINE_ENV, env);
-  const runtime = await startTestRuntime({ visibilityTimeoutSeconds: 3, scheduleMinutes: 1 / 60, ...options });
+  // The engine writes its events to its own store; the events queue's indexer is not needed here
+  // (and needs an event store endpoint of its own), so it is replaced by one that leaves messages queued.
+  const runtime = await startTestRuntime({
+    visibilityTimeoutSeconds: 3,
+    scheduleMinutes: 1 / 60,
+    ...options,
+    handlers: { eventIndexer: () => async (event: { Records: { messageId: string }[] }) => ({ batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) }), ...options.handlers },
+  });
   const raw = new DynamoDBClient({ region: runtime.settings.aws.region, credentials: runtime.settings.aws.credentials, endpoint: runtime.endpoints.dynamodb });
   const documents = DynamoDBDocumentClient.from(raw);
   const table = runtime.resources.tables.operations;
