@@ -1,11 +1,18 @@
 /**
  * WebSocket API function, behind every route: $connect/$disconnect keep the connections table,
- * `heartbeat` records a sign of life and answers through @connections. The agent and client routes
- * (hello, result, progress, logs, ctx, subscribe, unsubscribe) have no use case yet: the agent and
- * event-streaming issues add them; until then the client is told the route is unsupported.
+ * `heartbeat` records a sign of life and answers through @connections, `subscribe`/`unsubscribe`
+ * follow a deployment's or an execution's live events (src/events/pipeline/subscriptions.ts). The
+ * agent routes (hello, result, progress, logs, ctx) have no use case yet: the agent issue adds them;
+ * until then the client is told the route is unsupported.
  */
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { DynamoModelStore } from '../adapters/dynamodb/model-store';
+import { DynamoDbSubscriptionRegistry } from '../adapters/dynamodb/subscription-registry';
+import { requireTable } from '../src/config/runtime-config';
 import { closeConnection, heartbeat, openConnection, rejectRoute } from '../src/connections/lifecycle';
+import { changeSubscription } from '../src/events/pipeline/subscriptions';
+import type { SubscriptionDeps } from '../src/events/pipeline/subscriptions';
+import { KINDS } from '../src/model/kinds';
 import type { Principal } from '../src/ports/connections';
 import { connectionDeps } from './support/connections';
 import { lazyHandler } from './support/lazy';
@@ -34,7 +41,18 @@ function principalOf(event: WebSocketEvent): Principal | undefined {
 
 export function createWebSocketHandler(settings: HandlerSettings): WebSocketHandler {
   const observability = createObservability('websocket', settings);
-  const deps = connectionDeps(settings.config, createAwsClients(settings, observability));
+  const clients = createAwsClients(settings, observability);
+  const deps = connectionDeps(settings.config, clients);
+  const subscriptions = new DynamoDbSubscriptionRegistry(clients.documents, requireTable(settings.config, 'connections'));
+  let subscriptionDeps: SubscriptionDeps | undefined;
+  // Built on first use: only client routes need the model store (existence of what is followed).
+  const subscriptionsOf = (): SubscriptionDeps => {
+    if (subscriptionDeps) return subscriptionDeps;
+    const store = new DynamoModelStore({ client: clients.documents, tableName: requireTable(settings.config, 'model') });
+    const exists = async (topic: { tenant: string; kind: 'deployment' | 'execution'; id: string }) =>
+      (await store.get({ kind: topic.kind === 'deployment' ? KINDS.deployment : KINDS.execution, tenant: topic.tenant, id: topic.id })) !== undefined;
+    return (subscriptionDeps = { ...deps, subscriptions, exists });
+  };
   return withObservability(observability, async (event: WebSocketEvent): Promise<APIGatewayProxyResultV2> => {
     const { routeKey, connectionId } = event.requestContext;
     switch (routeKey) {
@@ -47,6 +65,11 @@ export function createWebSocketHandler(settings: HandlerSettings): WebSocketHand
       }
       case '$disconnect':
         await closeConnection(deps, connectionId);
+        await subscriptions.unsubscribeAll(connectionId);
+        return { statusCode: 200 };
+      case 'subscribe':
+      case 'unsubscribe':
+        await changeSubscription(subscriptionsOf(), connectionId, routeKey, event.body);
         return { statusCode: 200 };
       case 'heartbeat':
         await heartbeat(deps, connectionId);

@@ -7,6 +7,7 @@ import { awsSettingsFromEnv } from '../../adapters/aws-settings';
 import type { AwsSettings } from '../../adapters/aws-settings';
 import { configFromEnv } from '../../src/config/runtime-config';
 import type { Env, StratusConfig } from '../../src/config/runtime-config';
+import type { EventIndex } from '../../src/ports/event-index';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 
@@ -21,6 +22,11 @@ export interface HandlerSettings {
    * the AES-256 key (base64) that seals stored secrets. Absent in Lambda.
    */
   localSecrets?: LocalSecrets;
+  /**
+   * Local runtime only: the in-process event store (what OpenSearch is in AWS), shared by the
+   * HTTP API and the indexer of one runtime. Absent in Lambda (ENV.openSearchEndpoint is used).
+   */
+  localEvents?: EventIndex;
 }
 
 export interface LocalSecrets {

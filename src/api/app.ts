@@ -6,12 +6,13 @@
 import { coreRoutes } from './core-routes';
 import { resourceRoutes } from './resource-routes';
 import type { ApiServices } from './dependencies';
+import { eventRoutes } from './events';
 import { Router } from './router';
 import type { RouterOptions } from './router';
 import { versionRoutes } from './version';
 
 export function createApiRouter(options: RouterOptions = {}, services?: ApiServices): Router {
   const router = new Router(options).addAll(versionRoutes);
-  if (services) router.addAll(coreRoutes(services)).addAll(resourceRoutes(services));
+  if (services) router.addAll(coreRoutes(services)).addAll(resourceRoutes(services)).addAll(eventRoutes(services, { events: services.deps.events }));
   return router;
 }

@@ -131,6 +131,18 @@ export const OPERATIONS: OperationSpec[] = [
   },
   { method: 'GET', path: `${V}/deployments/{id}/outputs`, tag: 'deployments', summary: 'Outputs, evaluated now', status: 200, ok: 'object', errors: [404] },
   { method: 'GET', path: `${V}/deployments/{id}/capabilities`, tag: 'deployments', summary: 'Capabilities, evaluated now', status: 200, ok: 'object', errors: [400, 404] },
+  // Events and logs
+  {
+    method: 'GET',
+    path: `${V}/events`,
+    tag: 'events',
+    summary: 'Search events and logs (filters type, deployment_id, execution_id, blueprint_id, node_id, node_instance_id, event_type, level, operation; _range=@timestamp,FROM,TO; _sort timestamp|@timestamp|reported_timestamp)',
+    query: [text('message.text', 'Message substring, % = any run of characters'), text('_range', '@timestamp,FROM,TO (from inclusive, to exclusive)')],
+    status: 200,
+    ok: { list: 'Object' },
+    errors: [400],
+  },
+  { method: 'POST', path: `${V}/events`, tag: 'events', summary: 'Report events and logs of an execution ({events, logs, execution_id})', body: { json: 'Object', required: true }, status: 201, ok: 'object', errors: [400, 404] },
   { method: 'GET', path: `${V}/nodes`, tag: 'nodes', summary: 'List nodes (filter deployment_id, id)', query: [flag('_evaluate_functions', 'Evaluate runtime functions in properties')], status: 200, ok: { list: 'Node' } },
   { method: 'GET', path: `${V}/node-instances`, tag: 'node-instances', summary: 'List node instances (filters deployment_id, node_id, state)', status: 200, ok: { list: 'NodeInstance' } },
   { method: 'GET', path: `${V}/node-instances/{id}`, tag: 'node-instances', summary: 'Get a node instance', query: [flag('_evaluate_functions', 'Evaluate functions in runtime properties')], status: 200, ok: { schema: 'NodeInstance' }, errors: [404] },
