@@ -1,19 +1,20 @@
 /**
  * Deleting many entities (a deployment's nodes, instances and executions): transactions of a few
- * dozen deletes (each delete also moves a list-block count), a few at a time. An entity already
- * gone is fine; a chunk that fails is retried one entity at a time.
+ * dozen deletes (each delete also moves a list-block count), several at a time, until an optional
+ * deadline. An entity already gone is fine; a chunk that fails is retried one entity at a time.
  */
 import type { EntityRef, ModelStore } from '../ports/model-store';
 
-const CHUNK = 40;
-const PARALLEL = 4;
+const CHUNK = 25;
+const PARALLEL = 8;
 
-export async function deleteEntities(store: ModelStore, refs: EntityRef[]): Promise<void> {
+/** Returns false when the deadline passed before every entity was deleted. */
+export async function deleteEntities(store: ModelStore, refs: EntityRef[], deadline = Number.POSITIVE_INFINITY): Promise<boolean> {
   const chunks: EntityRef[][] = [];
   for (let i = 0; i < refs.length; i += CHUNK) chunks.push(refs.slice(i, i + CHUNK));
   let next = 0;
   const worker = async () => {
-    while (next < chunks.length) {
+    while (next < chunks.length && Date.now() < deadline) {
       const chunk = chunks[next++];
       try {
         await store.transact(chunk.map((ref) => ({ type: 'delete' as const, ref })));
@@ -23,4 +24,5 @@ export async function deleteEntities(store: ModelStore, refs: EntityRef[]): Prom
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, chunks.length) }, worker));
+  return next >= chunks.length;
 }

@@ -10,6 +10,9 @@ import { DynamoModelStore } from '../../../adapters/dynamodb/model-store';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ExecutionData } from '../../../src/executions/records';
+import { newSystemExecution } from '../../../src/executions/records';
+import { finishDeploymentDeletion } from '../../../src/deployments/delete';
+import type { DeploymentData } from '../../../src/deployments/model';
 import { startTestRuntime } from '../../support/local-runtime';
 import { tarGzOf, zipOf } from '../../support/archives/build';
 import { blueprintUpload, RestClient } from '../../support/rest/client';
@@ -269,6 +272,22 @@ describe('node instances', () => {
 });
 
 describe('deleting deployments', () => {
+  it('leaves a deletion that runs out of time for the workflow engine, which can finish it', async () => {
+    await rest.ok('PUT', '/api/v3.1/deployments/d3', 201, { body: { blueprint_id: 'app', inputs: { region: 'eu', hosts: 2 } } });
+    const deployment = (await store.get<DeploymentData>({ kind: 'deployment', tenant: 'default_tenant', id: 'd3' }))!;
+    const context = { store, files: undefined as never, queues: undefined as never, remoteUrls: 'off' as const, now: () => new Date() };
+    const record = newSystemExecution({ tenant: 'default_tenant', workflowId: 'delete_deployment_environment', deploymentId: 'd3', blueprintId: 'app', createdBy: 'admin', status: 'pending', now: new Date().toISOString() });
+    const stored = await store.create(record);
+    // No time at all: nothing is finished, the deployment is still there.
+    expect(await finishDeploymentDeletion(context, deployment, stored, Date.now())).toBe(false);
+    expect((await rest.ok('GET', '/api/v3.1/deployments/d3', 200)).id).toBe('d3');
+    // The engine's run finishes it; running it again on the result is harmless.
+    expect(await finishDeploymentDeletion(context, deployment, stored, Number.POSITIVE_INFINITY)).toBe(true);
+    await rest.error('GET', '/api/v3.1/deployments/d3', 404, 'not_found_error');
+    expect((await rest.list('/api/v3.1/node-instances?deployment_id=d3')).items).toEqual([]);
+    expect((await rest.ok('GET', `/api/v3.1/executions/${stored.id}`, 200)).status).toBe('terminated');
+  });
+
   it('refuses while a node instance is live, unless forced, and records delete_deployment_environment', async () => {
     const message = await rest.error('DELETE', '/api/v3.1/deployments/d1?force=False&delete_logs=False&recursive=False', 400, 'dependent_exists_error');
     expect(message).toMatch(/live nodes/);
@@ -276,7 +295,7 @@ describe('deleting deployments', () => {
     await rest.error('GET', '/api/v3.1/deployments/d1', 404, 'not_found_error');
     expect((await rest.list('/api/v3.1/nodes?deployment_id=d1')).items).toEqual([]);
     expect((await rest.list('/api/v3.1/node-instances?deployment_id=d1')).items).toEqual([]);
-    const deletions = (await rest.list('/api/v3.1/executions?workflow_id=delete_deployment_environment&_include_system_workflows=true')).items;
+    const deletions = (await rest.list('/api/v3.1/executions?workflow_id=delete_deployment_environment&deployment_id=d1&_include_system_workflows=true')).items;
     expect(deletions.map((e) => [e.deployment_id, e.status])).toEqual([['d1', 'terminated']]);
   });
 
