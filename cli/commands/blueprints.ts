@@ -19,6 +19,7 @@ import { Command, CommanderError } from 'commander';
 import type { DeploymentPlan, DslError, Plan, PluginResolver } from '../../src/dsl';
 import { InputArgumentError, parseInputArguments } from './blueprint-inputs';
 import { addOnlineBlueprintCommands } from './blueprints-online';
+import { example } from '../context';
 
 /**
  * The DSL engine, loaded only by the commands that use it: it takes most of the CLI's start-up
@@ -159,7 +160,7 @@ export function blueprintsCommand(): Command {
   // Set before the subcommands are created so they inherit it.
   const group = new Command('blueprints').description('Upload and manage blueprints; validate and plan them offline').exitOverride(usageExit);
 
-  group
+  const validate = group
     .command('validate')
     .description('Parse and validate a blueprint file')
     .argument('<file>', 'the blueprint YAML file (imports resolve relative to it)')
@@ -175,7 +176,9 @@ export function blueprintsCommand(): Command {
       }
     });
 
-  group
+  example(validate, 'stratus blueprints validate examples/hello-world/blueprint.yaml', 'stratus blueprints validate app/blueprint.yaml --plugins-dir ./plugins --json');
+
+  const plan = group
     .command('plan')
     .description('Show the nodes and node instances a deployment of the blueprint would have')
     .argument('<file>', 'the blueprint YAML file (imports resolve relative to it)')
@@ -192,6 +195,8 @@ export function blueprintsCommand(): Command {
         fail(err, options.json);
       }
     });
+
+  example(plan, 'stratus blueprints plan examples/hello-world/blueprint.yaml -i port=8080', 'stratus blueprints plan app/blueprint.yaml -i inputs.yaml --json');
 
   addOnlineBlueprintCommands(group);
   return group;
