@@ -71,8 +71,9 @@ const wrongValue = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 20 }),
 );
 
-const garbageBody = fc.oneof(
-  fc.constant<{ raw: string | Buffer; type?: string } | undefined>(undefined),
+type GarbageBody = { raw: string | Buffer; type?: string } | undefined;
+const garbageBody: fc.Arbitrary<GarbageBody> = fc.oneof(
+  fc.constant<GarbageBody>(undefined),
   fc.uint8Array({ maxLength: 2048 }).map((bytes) => ({ raw: Buffer.from(bytes) })),
   fc.jsonValue({ maxDepth: 4 }).map((value) => ({ raw: JSON.stringify(value) ?? 'null' })),
   fc.dictionary(fc.constantFrom(...FIELD_NAMES), wrongValue, { maxKeys: 5 }).map((value) => ({ raw: JSON.stringify(value) })),

@@ -157,7 +157,7 @@ export const OPERATIONS: OperationSpec[] = [
     errors: [400, 404, 409, 415],
   },
 
-  // Executions (the part the REST API provides)
+  // Executions
   { method: 'GET', path: `${V}/executions`, tag: 'executions', summary: 'List executions', query: [flag('_include_system_workflows', 'Also system workflows (default false)')], status: 200, ok: { list: 'Execution' } },
   { method: 'GET', path: `${V}/executions/{id}`, tag: 'executions', summary: 'Get an execution', status: 200, ok: { schema: 'Execution' }, errors: [404] },
   {
@@ -169,5 +169,15 @@ export const OPERATIONS: OperationSpec[] = [
     status: 201,
     ok: { schema: 'Execution' },
     errors: [400, 404, 415],
+  },
+  {
+    method: 'POST',
+    path: `${V}/executions/{id}`,
+    tag: 'executions',
+    summary: 'Act on an execution: {"action": "cancel|force-cancel|kill|resume|force-resume|requeue"}',
+    body: { json: 'Object', required: true },
+    status: 200,
+    ok: { schema: 'Execution' },
+    errors: [400, 404, 409, 415],
   },
 ];

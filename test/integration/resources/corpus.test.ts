@@ -109,7 +109,7 @@ describeCorpus('corpus blueprints through PUT /blueprints/{id}', () => {
     expect(valid.length).toBeGreaterThanOrEqual(20);
   });
 
-  it.each(valid.map((file, n) => [n + 1, file]))('uploads valid blueprint #%i %s', async (n, file) => {
+  it.each(valid.map((file, n): [number, string] => [n + 1, file]))('uploads valid blueprint #%i %s', async (n, file) => {
     const { archive, dsl } = await corpusArchive(file);
     const tenant = dsl <= 'cloudify_dsl_1_3' ? 'legacy' : 'modern';
     const reply = await rest.call('PUT', `/api/v3.1/blueprints/corpus-${n}`, { tenant, ...blueprintUpload(archive, { application_file_name: path.basename(file), async_upload: true }) });
