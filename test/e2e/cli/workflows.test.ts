@@ -1,0 +1,140 @@
+/**
+ * The CLI driving real executions on a local runtime (workflow engine, task worker, stratus.ops.*
+ * operations): deployments create waiting for its environment, `executions start` followed in a
+ * pseudo-terminal up to 100% and its final line, a failing install exiting 1, cancel and resume,
+ * uninstall and delete.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { LocalRuntime } from '../../../local/runtime';
+import { startTestRuntime } from '../../support/local-runtime';
+import { bin, Cli } from './cli-process';
+import type { Run } from './cli-process';
+
+const APP = `tosca_definitions_version: cloudify_dsl_1_4
+imports:
+  - cloudify/types/types.yaml
+inputs:
+  fail_times:
+    type: integer
+    default: 0
+  start_seconds:
+    type: float
+    default: 0.2
+node_templates:
+  host:
+    type: cloudify.nodes.Compute
+    properties: {agent_config: {install_method: none}}
+    interfaces:
+      cloudify.interfaces.lifecycle:
+        create: {implementation: stratus.ops.set_runtime_properties, inputs: {properties: {ip: 10.0.0.1}}}
+        start: {implementation: stratus.ops.sleep, inputs: {seconds: { get_input: start_seconds }}}
+        stop: stratus.ops.noop
+        delete: stratus.ops.noop
+  app:
+    type: cloudify.nodes.Root
+    capabilities: {scalable: {properties: {default_instances: 2}}}
+    relationships:
+      - {type: cloudify.relationships.contained_in, target: host}
+    interfaces:
+      cloudify.interfaces.lifecycle:
+        create: {implementation: stratus.ops.sleep, inputs: {seconds: 0.2}}
+        configure:
+          implementation: stratus.ops.fail
+          inputs: {recoverable: false, times: {get_input: fail_times}}
+        start: stratus.ops.noop
+        stop: stratus.ops.noop
+        delete: stratus.ops.noop
+outputs:
+  ip:
+    value: { get_attribute: [host, ip] }
+`;
+
+let runtime: LocalRuntime;
+let cli: Cli;
+
+function onPty(args: string[]): Promise<Run> {
+  const quoted = [process.execPath, bin, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  return new Promise((resolve) => {
+    execFile('script', ['-qefc', quoted, '/dev/null'], { env: cli.env({ NO_COLOR: undefined, TERM: 'xterm' }), cwd: cli.home }, (err, stdout, stderr) => {
+      const code = err ? (err as { code?: number | string }).code : 0;
+      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
+    });
+  });
+}
+
+/** The last line the terminal shows, escape codes removed. */
+function lastLine(text: string): string {
+  return text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').trimEnd().split(/\r?\n|\r/).at(-1) ?? ''; // eslint-disable-line no-control-regex
+}
+
+beforeAll(async () => {
+  runtime = await startTestRuntime();
+  cli = new Cli(runtime);
+  const dir = mkdtempSync(path.join(tmpdir(), 'stratus-cli-wf-'));
+  mkdirSync(path.join(dir, 'app'));
+  writeFileSync(path.join(dir, 'app/blueprint.yaml'), APP);
+  await cli.ok(['blueprints', 'upload', path.join(dir, 'app'), '-b', 'app']);
+});
+
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+describe('executions with the workflow engine', () => {
+  it('creates a deployment (waiting for its environment), installs it with a live bar to 100%, uninstalls and deletes it', async () => {
+    const created = await cli.run(['deployments', 'create', 'ok', '-b', 'app', '--timeout', '60']);
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain('Waiting for create_deployment_environment');
+    expect(created.stdout).toBe('Deployment ok is ready.\n');
+
+    const install = await onPty(['executions', 'start', 'install', '-d', 'ok', '--timeout', '120']);
+    expect(install.code).toBe(0);
+    expect(install.stdout).toMatch(/\[#{30}\] 8\/8 operations 100% {2}terminated/);
+    expect(lastLine(install.stdout)).toBe("Finished executing workflow 'install' on deployment 'ok': completed");
+
+    const instances = await cli.json<{ items: { node_id: string; state: string }[] }>(['node-instances', 'list', '-d', 'ok']);
+    expect(instances.items.map((i) => i.state)).toEqual(['started', 'started', 'started']);
+    expect(await cli.json(['deployments', 'outputs', 'ok'])).toEqual({ deployment_id: 'ok', outputs: { ip: '10.0.0.1' } });
+    const executions = await cli.json<{ items: { workflow_id: string; status: string; total_operations: number; finished_operations: number }[] }>(['executions', 'list', '-d', 'ok']);
+    expect(executions.items).toEqual([expect.objectContaining({ workflow_id: 'install', status: 'terminated', total_operations: 8, finished_operations: 8 })]);
+
+    // Off a terminal: plain lines, the same final line.
+    const uninstall = await cli.run(['executions', 'start', 'uninstall', '-d', 'ok', '--timeout', '120']);
+    expect(uninstall.code).toBe(0);
+    expect(uninstall.stdout).toMatch(/^Execution \S+ terminated \(6\/6 operations\)$/m);
+    expect(uninstall.stdout.trimEnd().split('\n').at(-1)).toBe("Finished executing workflow 'uninstall' on deployment 'ok': completed");
+    await cli.ok(['deployments', 'delete', 'ok']);
+  });
+
+  it('exits 1 with the error when the execution fails, on a terminal and with --json', async () => {
+    await cli.ok(['deployments', 'create', 'bad', '-b', 'app', '-i', 'fail_times=5', '--timeout', '60']);
+    const failed = await onPty(['executions', 'start', 'install', '-d', 'bad', '--timeout', '120']);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/operations +\d+% {2}failed/);
+    expect(lastLine(failed.stdout)).toMatch(/^Execution of workflow 'install' on deployment 'bad' failed: .*configure/);
+    const id = (await cli.json<{ items: { id: string }[] }>(['executions', 'list', '-d', 'bad'])).items[0].id;
+    const json = await cli.run(['executions', 'get', id, '--follow', '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ id, status: 'failed', error: expect.stringContaining('configure') });
+  });
+
+  it('cancels a running execution (exit 1 when followed) and resumes it to completion', async () => {
+    await cli.ok(['deployments', 'create', 'slow', '-b', 'app', '-i', 'start_seconds=3', '--timeout', '60']);
+    const started = await cli.json<{ id: string; status: string }>(['executions', 'start', 'install', '-d', 'slow', '--no-follow']);
+    expect(started.status).toBe('pending');
+    const cancelled = await cli.json<{ status: string }>(['executions', 'cancel', started.id, '--force']);
+    expect(['force_cancelling', 'cancelled']).toContain(cancelled.status);
+    const followed = await cli.run(['executions', 'get', started.id, '--follow', '--timeout', '60']);
+    expect(followed.code).toBe(1);
+    expect(followed.stdout.trimEnd().split('\n').at(-1)).toBe("Execution of workflow 'install' on deployment 'slow' was cancelled");
+
+    expect(await cli.ok(['executions', 'resume', started.id])).toContain(`Execution ${started.id}: resume requested`);
+    const resumed = await cli.run(['executions', 'get', started.id, '--follow', '--timeout', '120']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout.trimEnd().split('\n').at(-1)).toBe("Finished executing workflow 'install' on deployment 'slow': completed");
+  });
+});
