@@ -3,12 +3,14 @@
  * headers/query prove a principal. Yes → Allow policy with the principal in the context (API Gateway
  * hands it to every later event of the connection); no → "Unauthorized" (API Gateway answers 401).
  *
- * By default users authenticate with their REST credentials (src/api/auth/connect-authenticator.ts);
- * agent credentials arrive with the agent issue. Tests pass their own authenticators to the factory.
+ * By default host agents authenticate with their agent token (src/agents/authenticator.ts) and users
+ * with their REST credentials (src/api/auth/connect-authenticator.ts). Tests pass their own
+ * authenticators to the factory.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { authorizeConnection } from '../src/connections/authorize';
 import type { Authenticator } from '../src/ports/authenticator';
+import { agentConnectAuthenticator } from './support/agents';
 import { lazyHandler } from './support/lazy';
 import type { LambdaHandler } from './support/lazy';
 import { userConnectAuthenticator } from './support/api-container';
@@ -34,8 +36,9 @@ function definedValues(values: Record<string, string | undefined> | null | undef
 
 export function createWsAuthorizerHandler(settings: HandlerSettings, given?: Authenticator[]): WsAuthorizerHandler {
   const observability = createObservability('wsAuthorizer', settings);
-  // Users with REST credentials (token or Basic); agent credentials join with the agent issue.
-  const authenticators = given ?? [userConnectAuthenticator(settings, createAwsClients(settings, observability))];
+  // Agent tokens (sagt-...) first, then users with REST credentials (token or Basic).
+  const clients = given ? undefined : createAwsClients(settings, observability);
+  const authenticators = given ?? [agentConnectAuthenticator(settings, clients!), userConnectAuthenticator(settings, clients!)];
   return withObservability(observability, async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
     const principal = await authorizeConnection(authenticators, {
       headers: lowerCaseKeys(event.headers),

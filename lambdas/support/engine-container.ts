@@ -1,7 +1,8 @@
 /**
  * Builds the workflow engine from a handler's settings: the model store, the operation store and
  * the minimal event store on DynamoDB, the SQS sender, the operation registry with the built-in
- * `stratus` plugin, no agent transport yet (the agent issue provides one), and the engine settings
+ * `stratus` plugin, the host agents over the WebSocket API (src/agents; none when the function
+ * cannot reach the connections), and the engine settings
  * from STRATUS_* environment variables (src/workflows/engine/config.ts).
  */
 import { AwsClients } from '../../adapters/aws-clients';
@@ -12,9 +13,9 @@ import { S3FileStore } from '../../adapters/s3/file-store';
 import { SqsQueueSender } from '../../adapters/sqs/queue-sender';
 import { requireTable } from '../../src/config/runtime-config';
 import { OperationRegistry } from '../../src/operations/registry';
-import { NO_AGENTS } from '../../src/ports/agent-dispatcher';
 import { Engine, engineConfigFromEnv } from '../../src/workflows/engine';
 import type { EngineDeps } from '../../src/workflows/engine';
+import { agentDispatcher } from './agents';
 import type { HandlerSettings } from './settings';
 
 export function createEngine(settings: HandlerSettings, overrides: Partial<EngineDeps> = {}): Engine {
@@ -26,7 +27,7 @@ export function createEngine(settings: HandlerSettings, overrides: Partial<Engin
     operations: new DynamoOperationStore({ client: clients.documents, tableName: operationsTable }),
     queues: new SqsQueueSender(clients.sqs, settings.config.queues),
     events: new DynamoEventStore(clients.documents, operationsTable),
-    agents: NO_AGENTS,
+    agents: agentDispatcher(settings, clients),
     registry: new OperationRegistry(),
     config: engineConfigFromEnv(process.env),
     ...overrides,

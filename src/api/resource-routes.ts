@@ -4,6 +4,7 @@
  * executions, and the OpenAPI document. They need the file store and the workflow queue; without
  * them only the document is registered.
  */
+import { agentRoutes } from './agents';
 import { blueprintRoutes } from './blueprints';
 import type { ApiServices } from './dependencies';
 import { deploymentRoutes } from './deployments';
@@ -28,5 +29,6 @@ export function resourceRoutes(services: ApiServices): Route[] {
     ...nodeRoutes(services, context),
     ...nodeInstanceRoutes(services, context),
     ...executionRoutes(services, context),
+    ...agentRoutes(services),
   ];
 }

@@ -56,6 +56,8 @@ export interface BucketDefinition {
   /** Days after which noncurrent object versions and unfinished multipart uploads are removed. */
   noncurrentVersionExpirationDays: number;
   abortIncompleteMultipartUploadDays: number;
+  /** Key prefixes whose objects expire after some days (e.g. abandoned staged uploads). */
+  expiringPrefixes?: { prefix: string; days: number }[];
 }
 
 export type TableId = 'model' | 'operations' | 'connections';
@@ -184,10 +186,12 @@ export const FUNCTIONS = {
   taskWorker: {
     id: 'taskWorker',
     access: {
-      tables: { model: 'readWrite', operations: 'readWrite' },
+      // connections + manageConnections: host_agent operations are sent to the host's agent from here.
+      tables: { model: 'readWrite', operations: 'readWrite', connections: 'read' },
       sendsTo: ['workflow', 'events'],
       buckets: { resources: 'read' },
       secretsKey: 'decrypt',
+      manageConnections: true,
     },
     entry: 'lambdas/task-worker.ts',
     description: 'Runs central operations (tasks queue)',
@@ -260,6 +264,8 @@ export const BUCKETS = {
     envVar: 'STRATUS_RESOURCES_BUCKET',
     noncurrentVersionExpirationDays: 30,
     abortIncompleteMultipartUploadDays: 1,
+    // Two-step uploads (docs/uploads.md) stage archives here; one never consumed is dropped.
+    expiringPrefixes: [{ prefix: 'staging/', days: 1 }],
   },
   /** Single-file agent bundles and install scripts fetched by hosts. */
   agentPackages: {
