@@ -137,4 +137,48 @@ describe('executions with the workflow engine', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.stdout.trimEnd().split('\n').at(-1)).toBe("Finished executing workflow 'install' on deployment 'slow': completed");
   });
+
+  it('lists events with filters and as JSON, tails them until the execution ended, and prints them when following', async () => {
+    await cli.ok(['deployments', 'create', 'ev', '-b', 'app', '--timeout', '60']);
+    const run = await cli.json<{ id: string }>(['executions', 'start', 'install', '-d', 'ev', '--timeout', '120']);
+    // Events as an agent or plugin reports them (POST /events goes through the events queue and indexer).
+    const posted = await fetch(`${runtime.restUrl}/api/v3.1/events`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`admin:${runtime.admin.password}`).toString('base64')}`, tenant: 'default_tenant', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        execution_id: run.id,
+        events: [{ event_type: 'task_started', message: { text: 'cli test event' }, context: { node_instance_id: 'app_x1', operation: 'cloudify.interfaces.lifecycle.create' }, timestamp: '2026-01-01T00:00:00.000Z' }],
+        logs: [{ level: 'warning', logger: 'test', message: { text: 'cli test log' }, context: {}, timestamp: '2026-01-01T00:00:01.000Z' }],
+      }),
+    });
+    expect(posted.status).toBe(201);
+    const deadline = Date.now() + 30000;
+    let listed: { items: Record<string, unknown>[] } = { items: [] };
+    while (Date.now() < deadline) {
+      listed = await cli.json<{ items: Record<string, unknown>[] }>(['events', 'list', '-e', run.id, '--search', 'cli test']);
+      if (listed.items.length === 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(listed.items.map((e) => [e.type, e.message, e.execution_id, e.deployment_id])).toEqual([
+      ['cloudify_event', 'cli test event', run.id, 'ev'],
+      ['cloudify_log', 'cli test log', run.id, 'ev'],
+    ]);
+    const [events, logs, text, tail, followed] = await Promise.all([
+      cli.json<{ items: Record<string, unknown>[] }>(['events', 'list', '-e', run.id, '--type', 'cloudify_event', '--event-type', 'task_started', '--search', 'cli test']),
+      cli.json<{ items: Record<string, unknown>[] }>(['events', 'list', '-d', 'ev', '--level', 'warning', '--type', 'cloudify_log']),
+      cli.ok(['events', 'list', '-e', run.id, '--search', 'cli test']),
+      cli.run(['events', 'list', '-e', run.id, '--tail', '--json']),
+      cli.run(['executions', 'get', run.id, '--follow']),
+    ]);
+    expect(events.items.map((e) => e.message)).toEqual(['cli test event']);
+    expect(logs.items.map((e) => e.message)).toContain('cli test log');
+    expect(text).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}task_started +\[app_x1\.cloudify\.interfaces\.lifecycle\.create\] cli test event$/m);
+    expect(text).toMatch(/ {2}warning +cli test log$/m);
+    // --tail on an ended execution prints what there is (one JSON event per line) and stops.
+    expect(tail.code).toBe(0);
+    expect(tail.stdout.trim().split('\n').map((line) => JSON.parse(line).message)).toEqual(expect.arrayContaining(['cli test event', 'cli test log']));
+    expect(followed.code).toBe(0);
+    expect(followed.stdout).toMatch(/\[app_x1\.cloudify\.interfaces\.lifecycle\.create\] cli test event\n/);
+    expect(followed.stdout.trimEnd().split('\n').at(-1)).toBe("Finished executing workflow 'install' on deployment 'ev': completed");
+  });
 });
