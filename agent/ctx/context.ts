@@ -113,8 +113,9 @@ export function buildOperationCtx(run: RunMessage, hooks: CtxHooks): OperationCt
       await writeFile(file, rendered);
       return file;
     }) as Callable,
-    returns: ((args) => {
-      returned = args[0] ?? null;
+    returns: ((args, kwargs) => {
+      // `ctx returns @{...}`: a lone dict arrives as kwargs; it is the value.
+      returned = args.length ? args[0] : Object.keys(kwargs).length ? kwargs : null;
       return null;
     }) as Callable,
     abort_operation: ((args) => {
