@@ -122,6 +122,7 @@ export class StratusStack extends Stack {
           accessLogsPrefix: `${def.id}/`,
           noncurrentVersionExpiration: Duration.days(def.noncurrentVersionExpirationDays),
           abortIncompleteMultipartUploadAfter: Duration.days(def.abortIncompleteMultipartUploadDays),
+          expiringPrefixes: ('expiringPrefixes' in def ? def.expiringPrefixes : []).map(({ prefix, days }) => ({ prefix, expiration: Duration.days(days) })),
           // Blueprint archives and resources are uploaded from browsers through presigned URLs.
           browserUploadOrigins: bucketId === 'resources' ? corsAllowedOrigins : undefined,
           removalPolicy,

@@ -17,6 +17,8 @@ export interface SecureBucketProps {
   accessLogsPrefix: string;
   noncurrentVersionExpiration: Duration;
   abortIncompleteMultipartUploadAfter: Duration;
+  /** Key prefixes whose current objects expire (abandoned staged uploads). @default none */
+  expiringPrefixes?: { prefix: string; expiration: Duration }[];
   /** Origins allowed to PUT/GET through presigned URLs from a browser. @default no CORS */
   browserUploadOrigins?: string[];
   /** @default RemovalPolicy.RETAIN */
@@ -57,6 +59,11 @@ export class SecureBucket extends Construct {
           noncurrentVersionExpiration: props.noncurrentVersionExpiration,
           abortIncompleteMultipartUploadAfter: props.abortIncompleteMultipartUploadAfter,
         },
+        ...(props.expiringPrefixes ?? []).map(({ prefix, expiration }) => ({
+          id: `expire-${prefix.replace(/[^A-Za-z0-9]+/g, '-').replace(/-+$/, '')}`,
+          prefix,
+          expiration,
+        })),
       ],
       cors: props.browserUploadOrigins ? presignedUrlCors(props.browserUploadOrigins) : undefined,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,

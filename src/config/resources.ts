@@ -248,8 +248,10 @@ export const QUEUES = {
     consumer: 'eventIndexer',
     visibilityTimeoutSeconds: 6 * FUNCTIONS.eventIndexer.timeoutSeconds,
     maxReceiveCount: 5,
-    batchSize: 100,
-    maxBatchingWindowSeconds: 1,
+    // Live subscribers wait for the indexer: no batching window (over 10 messages per batch AWS
+    // requires one). Each message already carries up to 500 events (src/events/pipeline/queue-sink.ts).
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
     retentionSeconds: 4 * 24 * 3600,
   },
 } as const satisfies Record<QueueId, QueueDefinition>;

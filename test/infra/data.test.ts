@@ -130,16 +130,29 @@ describe('S3 buckets', () => {
       VersioningConfiguration: { Status: 'Enabled' },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
       LifecycleConfiguration: {
-        Rules: [
+        Rules: expect.arrayContaining([
           expect.objectContaining({
             Status: 'Enabled',
             NoncurrentVersionExpiration: { NoncurrentDays: def.noncurrentVersionExpirationDays },
             AbortIncompleteMultipartUpload: { DaysAfterInitiation: def.abortIncompleteMultipartUploadDays },
           }),
-        ],
+        ]),
       },
       LoggingConfiguration: { DestinationBucketName: { Ref: accessLogsId }, LogFilePrefix: `${def.id}/` },
     });
+    // The versions rule plus one expiry rule per prefix, nothing else.
+    const prefixes = 'expiringPrefixes' in def ? def.expiringPrefixes.length : 0;
+    expect(synth.json.Resources[logicalId].Properties.LifecycleConfiguration.Rules).toHaveLength(1 + prefixes);
+  });
+
+  it('expires abandoned staged uploads under the prefixes resources.ts names', () => {
+    const resources = synth.json.Resources[logicalIdOf(synth.stack, synth.stack.buckets.resources.bucket)];
+    expect(BUCKETS.resources.expiringPrefixes.length).toBeGreaterThan(0);
+    for (const { prefix, days } of BUCKETS.resources.expiringPrefixes) {
+      expect(resources.Properties.LifecycleConfiguration.Rules).toContainEqual(
+        expect.objectContaining({ Status: 'Enabled', Prefix: prefix, ExpirationInDays: days }),
+      );
+    }
   });
 
   it('only the resources bucket allows browser uploads through presigned URLs (CORS)', () => {
