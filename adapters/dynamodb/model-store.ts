@@ -323,7 +323,22 @@ export class DynamoModelStore implements ModelStore {
 
   async transact(ops: WriteOp[]): Promise<(Entity<object> | undefined)[]> {
     if (ops.length === 0) return [];
-    const planned = await this.plan(ops);
+    // Large documents this transaction put in the file store: removed again if it does not commit.
+    const written: string[] = [];
+    let planned: PlannedWrite[];
+    try {
+      planned = await this.plan(ops, written);
+      await this.commit(planned);
+    } catch (err) {
+      if (written.length > 0 && this.files) await Promise.all(written.map((key) => this.files!.delete(key).catch(() => undefined)));
+      throw err;
+    }
+    const stale = planned.flatMap((write) => write.cleanup ?? []);
+    if (stale.length > 0 && this.files) await Promise.all(stale.map((key) => this.files!.delete(key).catch(() => undefined)));
+    return planned.map((write) => write.result);
+  }
+
+  private async commit(planned: PlannedWrite[]): Promise<void> {
     const items = planned.flatMap((write) => write.items);
     const failures = planned.flatMap((write) => write.failures);
     if (items.length > MAX_TRANSACTION_ITEMS) {
@@ -338,14 +353,11 @@ export class DynamoModelStore implements ModelStore {
       if (index >= 0 && failures[index]) throw failures[index](reasons[index].Item !== undefined);
       throw err;
     }
-    const stale = planned.flatMap((write) => write.cleanup ?? []);
-    if (stale.length > 0 && this.files) await Promise.all(stale.map((key) => this.files!.delete(key).catch(() => undefined)));
-    return planned.map((write) => write.result);
   }
 
   // ------------------------------------------------------------- planning
 
-  private async plan(ops: WriteOp[]): Promise<PlannedWrite[]> {
+  private async plan(ops: WriteOp[], written: string[]): Promise<PlannedWrite[]> {
     const creates = ops.filter((op): op is Extract<WriteOp, { type: 'create' }> => op.type === 'create');
     const sequences = await this.allocate(creates.map((op) => op.entity));
     // Per list block: change of its entity count `n` and of its restricted-entity count `r`.
@@ -364,9 +376,9 @@ export class DynamoModelStore implements ModelStore {
       if (op.type === 'create') {
         const { seq, createdAt } = sequences[createIndex++];
         bump(op.entity.tenant, op.entity.kind, seq, 1, op.entity.restricted ? 1 : 0);
-        planned.push(await this.planCreate(op.entity, seq, createdAt));
+        planned.push(await this.planCreate(op.entity, seq, createdAt, written));
       } else if (op.type === 'update') {
-        const { write, seq, restrictedDelta } = await this.planUpdate(op.update);
+        const { write, seq, restrictedDelta } = await this.planUpdate(op.update, written);
         if (restrictedDelta !== 0) bump(op.update.ref.tenant, op.update.ref.kind, seq, 0, restrictedDelta);
         planned.push(write);
       } else if (op.type === 'delete') {
@@ -447,11 +459,11 @@ export class DynamoModelStore implements ModelStore {
     return typeof Item?.at === 'string' ? Item.at : undefined;
   }
 
-  private async planCreate(entity: NewEntity<object>, seq: number, createdAt: string): Promise<PlannedWrite> {
+  private async planCreate(entity: NewEntity<object>, seq: number, createdAt: string, written: string[]): Promise<PlannedWrite> {
     const global = entity.global === true;
     const canBeGlobal = this.globalKinds.has(entity.kind) && entity.tenant !== SYSTEM_SCOPE;
     if (global && !canBeGlobal) throw new Error(`Entities of kind ${entity.kind} cannot be global`);
-    const document = await this.storeDocument(entity, entity.data);
+    const document = await this.storeDocument(entity, entity.data, written);
     const item: Item = {
       ...entityKey(entity.tenant, entity.kind, entity.id),
       gsi1pk: listKey(entity.tenant, entity.kind),
@@ -505,7 +517,7 @@ export class DynamoModelStore implements ModelStore {
     };
   }
 
-  private async planUpdate(update: EntityUpdate<object>): Promise<{ write: PlannedWrite; seq: number; restrictedDelta: number }> {
+  private async planUpdate(update: EntityUpdate<object>, written: string[]): Promise<{ write: PlannedWrite; seq: number; restrictedDelta: number }> {
     const { ref } = update;
     const label = kindLabel(ref.kind);
     const stale = () => conflict(`${label} \`${ref.id}\` was changed by another request (version ${update.expectedVersion} is stale); read it again and retry`);
@@ -513,7 +525,7 @@ export class DynamoModelStore implements ModelStore {
     const { Item: current } = await this.client.send(new GetCommand({ TableName: this.table, Key: entityKey(ref.tenant, ref.kind, ref.id), ConsistentRead: true }));
     if (!current) throw entityNotFound(label, ref.id);
     if (Number(current.v) !== update.expectedVersion) throw stale();
-    const document = await this.storeDocument(ref, update.data);
+    const document = await this.storeDocument(ref, update.data, written);
     const names: Record<string, string> = { '#v': 'v', '#d': 'd', '#dx': 'dx' };
     const values: Record<string, unknown> = { ':expected': update.expectedVersion, ':one': 1 };
     const sets = ['#v = #v + :one'];
@@ -688,12 +700,13 @@ export class DynamoModelStore implements ModelStore {
   }
 
   /** The document attributes of an item: inline JSON, or a file store key for large documents. */
-  private async storeDocument(ref: EntityRef, data: object): Promise<{ d: string } | { dx: string }> {
+  private async storeDocument(ref: EntityRef, data: object, written: string[]): Promise<{ d: string } | { dx: string }> {
     const json = JSON.stringify(data);
     if (Buffer.byteLength(json) <= LARGE_DOCUMENT_BYTES) return { d: json };
     if (!this.files) throw payloadTooLarge(`The ${ref.kind} \`${ref.id}\` is larger than ${LARGE_DOCUMENT_BYTES} bytes and no file store is configured for large documents`);
     const key = `model/${ref.tenant}/${ref.kind}/${ref.id}/${randomUUID()}.json`;
     await this.files.put(key, json, { contentType: 'application/json' });
+    written.push(key);
     return { dx: key };
   }
 

@@ -106,6 +106,10 @@ describe('DynamoModelStore: single entities', () => {
     await store.update({ ref: ref('t1', 'big', 'node_instance'), expectedVersion: 2, data: { small: true } });
     expect(await files.list('model/t1/node_instance/big/')).toHaveLength(0);
     expect((await store.get(ref('t1', 'big', 'node_instance')))?.data).toEqual({ small: true });
+    // A large document whose write fails leaves nothing behind in the file store.
+    expect(await rejects(store.update({ ref: ref('t1', 'big', 'node_instance'), expectedVersion: 1, data: { big } }))).toMatchObject({ statusCode: 409 });
+    expect(await rejects(store.create({ ...ref('t1', 'big', 'node_instance'), data: { big } }))).toMatchObject({ statusCode: 409 });
+    expect(await files.list('model/t1/node_instance/big/')).toHaveLength(0);
   });
 
   it('keeps creation times monotonic in sequence order even when a clock goes backwards', async () => {
