@@ -2,8 +2,8 @@
  * WebSocket API function, behind every route: $connect/$disconnect keep the connections table,
  * `heartbeat` records a sign of life and answers through @connections, `subscribe`/`unsubscribe`
  * follow a deployment's or an execution's live events (src/events/pipeline/subscriptions.ts). The
- * agent routes (hello, result, progress, logs, ctx) have no use case yet: the agent issue adds them;
- * until then the client is told the route is unsupported.
+ * agent routes (hello, result, progress, logs, ctx) serve host agents only (src/agents/sessions.ts);
+ * a user connection naming one is told the route is unsupported.
  */
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { DynamoModelStore } from '../adapters/dynamodb/model-store';
@@ -14,6 +14,7 @@ import { changeSubscription } from '../src/events/pipeline/subscriptions';
 import type { SubscriptionDeps } from '../src/events/pipeline/subscriptions';
 import { KINDS } from '../src/model/kinds';
 import type { Principal } from '../src/ports/connections';
+import { agentRouteHandler } from './support/agents';
 import { connectionDeps } from './support/connections';
 import { lazyHandler } from './support/lazy';
 import type { LambdaHandler } from './support/lazy';
@@ -53,6 +54,7 @@ export function createWebSocketHandler(settings: HandlerSettings): WebSocketHand
       (await store.get({ kind: topic.kind === 'deployment' ? KINDS.deployment : KINDS.execution, tenant: topic.tenant, id: topic.id })) !== undefined;
     return (subscriptionDeps = { ...deps, subscriptions, exists });
   };
+  const agentRoutes = agentRouteHandler(settings, clients);
   return withObservability(observability, async (event: WebSocketEvent): Promise<APIGatewayProxyResultV2> => {
     const { routeKey, connectionId } = event.requestContext;
     switch (routeKey) {
@@ -74,6 +76,17 @@ export function createWebSocketHandler(settings: HandlerSettings): WebSocketHand
       case 'heartbeat':
         await heartbeat(deps, connectionId);
         return { statusCode: 200 };
+      case 'hello':
+      case 'result':
+      case 'progress':
+      case 'logs':
+      case 'ctx': {
+        // Agent routes: only agents may use them (src/agents/sessions.ts).
+        const principal = principalOf(event);
+        if (principal?.kind !== 'agent') await rejectRoute(deps, connectionId, routeKey);
+        else await agentRoutes(connectionId, principal, routeKey, event.body);
+        return { statusCode: 200 };
+      }
       default:
         await rejectRoute(deps, connectionId, routeKey);
         return { statusCode: 200 };
