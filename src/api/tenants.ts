@@ -21,6 +21,7 @@ import { secured } from './auth/secured';
 import { optionalString, readJsonBody, requiredString } from './body';
 import type { ApiServices } from './dependencies';
 import { jsonResponse } from './http';
+import type { ApiRequest } from './http';
 import { applyQuery, listResponse, parseInclude, parseListQuery, project } from './list';
 import type { Route } from './router';
 
@@ -63,7 +64,7 @@ export function tenantRoutes(services: ApiServices): Route[] {
     return tenant;
   };
 
-  const membership = async (request: Parameters<Parameters<typeof secured>[1]>[0], add: boolean) => {
+  const membership = async (request: ApiRequest, add: boolean) => {
     const body = readJsonBody(request, { required: true });
     const username = validateUsername(requiredString(body, 'username'));
     const tenantName = validateId(requiredString(body, 'tenant_name'), 'tenant name');
