@@ -118,6 +118,11 @@ function failure(error: string, recoverable: boolean): OperationResult {
 }
 
 async function execute(run: RunMessage, hooks: RunHooks, opDir: string, cancelled: () => string | null, started: (child: ReturnType<typeof spawn>) => void): Promise<OperationResult> {
+  if (run.plugin === 'agent' && run.operation.startsWith('cloudify_agent.operations.')) {
+    // Cloudify's agent self-management (stop/restart over AMQP, plugin installation): nothing to do here.
+    hooks.log('info', `${run.operation}: nothing to do for the Stratus agent`);
+    return { status: 'success', recoverable: false, error: null, retry_after: null, returns: null, runtime_properties: {} };
+  }
   if (run.operation !== SCRIPT_OPERATION) {
     return failure(`Operation ${run.plugin}.${run.operation} is not supported by the Stratus agent: host operations run through the script plugin (${SCRIPT_OPERATION})`, false);
   }

@@ -15,6 +15,7 @@ import { requireTable } from '../../src/config/runtime-config';
 import { OperationRegistry } from '../../src/operations/registry';
 import { Engine, engineConfigFromEnv } from '../../src/workflows/engine';
 import type { EngineDeps } from '../../src/workflows/engine';
+import { registerAgentOperations } from '../../src/agents/operations';
 import { agentDispatcher } from './agents';
 import type { HandlerSettings } from './settings';
 
@@ -28,7 +29,7 @@ export function createEngine(settings: HandlerSettings, overrides: Partial<Engin
     queues: new SqsQueueSender(clients.sqs, settings.config.queues),
     events: new DynamoEventStore(clients.documents, operationsTable),
     agents: agentDispatcher(settings, clients),
-    registry: new OperationRegistry(),
+    registry: registerAgentOperations(new OperationRegistry()),
     config: engineConfigFromEnv(process.env),
     ...overrides,
   });
