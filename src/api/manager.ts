@@ -2,12 +2,13 @@
  * The manager's own resources, answered so that `cfy profiles use` and `cfy status` work
  * (reference/cfy-wire.md): `/status`, `/managers`, `/brokers`, `/db-nodes` (one each, on the same
  * host, so the CLI sees an all-in-one manager), `/maintenance` (never active: Stratus has no
- * maintenance mode), `/config?scope=` (the REST settings the CLI reads before uploads) and
+ * maintenance mode), `/config?scope=` and `/config/{name}` (the REST settings the CLI reads
+ * before uploads) and
  * `/provider/context`. All need authentication.
  */
 import { DEFAULT_ARCHIVE_LIMITS } from '../blueprints/archive/limits';
 import { KINDS } from '../model/kinds';
-import { badParameters } from '../model/errors';
+import { badParameters, entityNotFound } from '../model/errors';
 import { DEFAULT_TENANT } from '../model/auth';
 import { SYSTEM_SCOPE } from '../ports/model-store';
 import { secured } from './auth/secured';
@@ -130,6 +131,15 @@ export function managerRoutes(services: ApiServices): Route[] {
         if (scope !== undefined && !/^[a-z_]{1,64}$/.test(scope)) throw badParameters('`scope` must be a config scope name such as `rest`');
         const items = configItems().filter((item) => scope === undefined || item.scope === scope);
         return one(items);
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: `${BASE}/config/{name}`,
+      handler: secured(auth, (request) => {
+        const item = configItems().find((candidate) => candidate.name === request.params.name);
+        if (!item) throw entityNotFound('Config', request.params.name);
+        return jsonResponse(200, item);
       }),
     },
     {

@@ -37,6 +37,7 @@ export const OPERATIONS: OperationSpec[] = [
   { method: 'GET', path: `${V}/db-nodes`, tag: 'manager', summary: 'The database node (the manager itself)', status: 200, ok: { list: 'Object' } },
   { method: 'GET', path: `${V}/maintenance`, tag: 'manager', summary: 'Maintenance mode state', status: 200, ok: 'object' },
   { method: 'GET', path: `${V}/config`, tag: 'manager', summary: 'Manager configuration', query: [text('scope', 'Configuration scope, e.g. rest')], status: 200, ok: 'object', errors: [404] },
+  { method: 'GET', path: `${V}/config/{name}`, tag: 'manager', summary: 'One configuration setting', status: 200, ok: 'object', errors: [404] },
   { method: 'GET', path: `${V}/provider/context`, tag: 'manager', summary: 'Provider context (tolerated by cfy when absent)', status: 200, ok: 'object', errors: [404] },
   { method: 'GET', path: `${V}/openapi.json`, tag: 'manager', summary: 'This OpenAPI 3.1 document', status: 200, ok: 'object', open: true },
 

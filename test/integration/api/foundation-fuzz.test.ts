@@ -47,7 +47,7 @@ const PATHS = [
 /** The real (method, path) pairs, so most generated requests reach a handler. */
 const ROUTES: [string, string][] = [
   ['GET', '/api/version'], ['GET', '/api/v3.1/status'], ['GET', '/api/v3.1/managers'], ['GET', '/api/v3.1/brokers'], ['GET', '/api/v3.1/db-nodes'],
-  ['GET', '/api/v3.1/maintenance'], ['GET', '/api/v3.1/config'], ['GET', '/api/v3.1/provider/context'],
+  ['GET', '/api/v3.1/maintenance'], ['GET', '/api/v3.1/config'], ['GET', '/api/v3.1/config/{x}'], ['GET', '/api/v3.1/provider/context'],
   ['GET', '/api/v3.1/tenants'], ['POST', '/api/v3.1/tenants/{x}'], ['GET', '/api/v3.1/tenants/{x}'], ['DELETE', '/api/v3.1/tenants/{x}'],
   ['PUT', '/api/v3.1/tenants/add-user'], ['DELETE', '/api/v3.1/tenants/remove-user'],
   ['GET', '/api/v3.1/user'], ['GET', '/api/v3.1/users'], ['PUT', '/api/v3.1/users'], ['GET', '/api/v3.1/users/{x}'], ['POST', '/api/v3.1/users/{x}'], ['DELETE', '/api/v3.1/users/{x}'],

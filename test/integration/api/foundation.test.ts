@@ -379,6 +379,8 @@ describe("the manager's resources", () => {
     expect(config.body.items!.map((item) => item.name)).toEqual(expect.arrayContaining(['blueprint_folder_max_size_mb', 'blueprint_folder_max_files']));
     expect((await call('GET', '/api/v3.1/config?scope=agent')).body.items).toEqual([]);
     expectError(await call('GET', '/api/v3.1/config?scope=../x'), 400, 'bad_parameters_error');
+    expect((await call('GET', '/api/v3.1/config/default_page_size')).body).toMatchObject({ name: 'default_page_size', value: 1000, scope: 'rest' });
+    expectError(await call('GET', '/api/v3.1/config/no_such_setting'), 404, 'not_found_error');
     expect((await call('GET', '/api/v3.1/provider/context')).status).toBe(200);
   });
 });
