@@ -132,6 +132,10 @@ export const OPERATIONS: OperationSpec[] = [
   },
   { method: 'GET', path: `${V}/deployments/{id}/outputs`, tag: 'deployments', summary: 'Outputs, evaluated now', status: 200, ok: 'object', errors: [404] },
   { method: 'GET', path: `${V}/deployments/{id}/capabilities`, tag: 'deployments', summary: 'Capabilities, evaluated now', status: 200, ok: 'object', errors: [400, 404] },
+  // Host agents (docs/agent.md)
+  { method: 'GET', path: `${V}/agents`, tag: 'agents', summary: 'List host agents (filters deployment_id, node_ids, node_instance_ids, install_methods, state)', status: 200, ok: { list: 'Object' } },
+  { method: 'POST', path: `${V}/agents/{node_instance_id}/credentials`, tag: 'agents', summary: "Mint or rotate a Compute instance's agent token ({token, manager_url, ws_url, install_script_url})", status: 200, ok: 'object', errors: [400, 404] },
+  { method: 'DELETE', path: `${V}/agents/{node_instance_id}/credentials`, tag: 'agents', summary: "Revoke a host's agent token", status: 200, ok: 'object', errors: [404] },
   // Events and logs
   {
     method: 'GET',
