@@ -1,0 +1,169 @@
+/**
+ * The engine's graph contraction (persistGraph): local steps with one dependency fold into the
+ * persisted task they follow, the rest persist; sinks and the end; dependents with their counts.
+ * Checked on hand-made graphs (exact shapes) and on real install/uninstall graphs (every edge of
+ * the builder's graph is still enforced by the persisted one).
+ */
+import { describe, expect, it } from '@jest/globals';
+import { buildInstallGraph, buildUninstallGraph, countOperations } from '../../../../src/workflows';
+import type { GraphTask, WorkflowGraph } from '../../../../src/workflows';
+import { END_TASK, operationCount, persistGraph, runsInline } from '../../../../src/workflows/engine/persisted';
+import type { PersistedTask } from '../../../../src/workflows/engine/persisted';
+import { deployment } from '../helpers';
+
+const base = { subgraph: 's', instance_id: 'i1', node_id: 'n', ignore_failure: false };
+const operation = (id: string, dependencies: string[] = []): GraphTask => ({
+  ...base,
+  id,
+  kind: 'operation',
+  dependencies,
+  name: `cloudify.interfaces.lifecycle.${id}`,
+  context_instance_id: 'i1',
+  call: { plugin: 'stratus', operation: 'ops.noop', executor: 'central_deployment_agent', host_id: null, inputs: {}, has_intrinsic_functions: false, max_retries: null, retry_interval: null, timeout: null, timeout_recoverable: null },
+  relationship: null,
+  retry_until_true: false,
+});
+const state = (id: string, dependencies: string[] = []): GraphTask => ({ ...base, id, kind: 'set_state', dependencies, state: id, message: null });
+const marker = (id: string, dependencies: string[] = []): GraphTask => ({ ...base, id, kind: 'marker', dependencies, label: id });
+const graph = (tasks: GraphTask[]): WorkflowGraph => ({ workflow: 'test', tasks });
+const byId = (tasks: PersistedTask[]) => new Map(tasks.map((task) => [task.id, task]));
+
+describe('persistGraph on hand-made graphs', () => {
+  it('folds a chain of single-dependency local steps into the operation they follow, in order', () => {
+    const tasks = persistGraph(graph([state('initializing'), operation('create', ['initializing']), state('created', ['create']), state('configuring', ['created']), operation('configure', ['configuring']), state('configured', ['configure'])]));
+    const index = byId(tasks);
+    expect([...index.keys()]).toEqual(['initializing', 'create', 'configure', END_TASK]);
+    expect(index.get('initializing')).toMatchObject({ kind: 'local', dependencies: [], after: [] });
+    expect(index.get('create')!.after.map((t) => t.id)).toEqual(['created', 'configuring']);
+    // configure depended on `configuring`, folded into create: it now depends on create.
+    expect(index.get('configure')).toMatchObject({ kind: 'operation', dependencies: ['create'] });
+    expect(index.get('configure')!.after.map((t) => t.id)).toEqual(['configured']);
+    expect(index.get(END_TASK)).toMatchObject({ kind: 'sink', dependencies: ['configure'], dependents: [] });
+    expect(index.get('initializing')!.dependents).toEqual([['create', 1, false]]);
+    expect(index.get('create')!.dependents).toEqual([['configure', 1, false]]);
+    expect(index.get('configure')!.dependents).toEqual([[END_TASK, 1, true]]);
+  });
+
+  it('keeps a local step with several dependencies (a join) as an inline head, and dedupes dependencies', () => {
+    const tasks = persistGraph(graph([operation('a'), operation('b'), marker('join', ['a', 'b', 'a']), operation('c', ['join'])]));
+    const index = byId(tasks);
+    expect(index.get('join')).toMatchObject({ kind: 'local', dependencies: ['a', 'b'] });
+    expect(runsInline(index.get('join')!)).toBe(true);
+    expect(index.get('a')!.dependents).toEqual([['join', 2, true]]);
+    expect(index.get('c')).toMatchObject({ dependencies: ['join'] });
+    expect(operationCount(tasks)).toBe(3);
+  });
+
+  it('two folded steps leading to one task count as one dependency on their owner', () => {
+    const tasks = persistGraph(graph([operation('a'), state('s1', ['a']), state('s2', ['a']), operation('b', ['s1', 's2'])]));
+    const index = byId(tasks);
+    expect(index.get('a')!.after.map((t) => t.id)).toEqual(['s1', 's2']);
+    expect(index.get('b')!.dependencies).toEqual(['a']);
+    expect(index.get('a')!.dependents).toEqual([['b', 1, false]]);
+  });
+
+  it('feeds more than 50 leaves into sinks of at most 50, then the end', () => {
+    const leaves = Array.from({ length: 120 }, (_, i) => operation(`op${i}`));
+    const tasks = persistGraph(graph(leaves));
+    const sinks = tasks.filter((task) => task.kind === 'sink' && task.id !== END_TASK);
+    expect(sinks.map((task) => task.dependencies.length)).toEqual([50, 50, 20]);
+    expect(byId(tasks).get(END_TASK)!.dependencies).toEqual(sinks.map((task) => task.id));
+    for (const leaf of leaves) expect(byId(tasks).get(leaf.id)!.dependents).toHaveLength(1);
+  });
+
+  it('an empty graph is just the end', () => {
+    expect(persistGraph(graph([]))).toEqual([{ id: END_TASK, kind: 'sink', task: null, after: [], dependencies: [], dependents: [], ignore_failure: false }]);
+  });
+
+  it('carries ignore_failure of the task', () => {
+    const tasks = persistGraph(graph([{ ...operation('a'), ignore_failure: true }]));
+    expect(byId(tasks).get('a')!.ignore_failure).toBe(true);
+  });
+});
+
+/** Which persisted task runs each builder task, and where in its sequence (0 = the task itself). */
+function placement(tasks: PersistedTask[]): Map<string, { owner: string; position: number }> {
+  const at = new Map<string, { owner: string; position: number }>();
+  for (const task of tasks) {
+    if (task.task) at.set(task.task.id, { owner: task.id, position: 0 });
+    task.after.forEach((step, i) => at.set(step.id, { owner: task.id, position: i + 1 }));
+  }
+  return at;
+}
+
+function ancestors(tasks: PersistedTask[]): (id: string) => Set<string> {
+  const index = byId(tasks);
+  const memo = new Map<string, Set<string>>();
+  const of = (id: string): Set<string> => {
+    let found = memo.get(id);
+    if (found) return found;
+    found = new Set();
+    for (const dep of index.get(id)!.dependencies) {
+      found.add(dep);
+      for (const a of of(dep)) found.add(a);
+    }
+    memo.set(id, found);
+    return found;
+  };
+  return of;
+}
+
+const BLUEPRINT = `node_templates:
+  host:
+    type: cloudify.nodes.Compute
+    properties: {agent_config: {install_method: none}}
+    capabilities: {scalable: {properties: {default_instances: 2}}}
+    interfaces: {cloudify.interfaces.lifecycle: {create: p.l.create, start: p.l.start, stop: p.l.stop, delete: p.l.delete}}
+  db:
+    type: cloudify.nodes.Root
+    interfaces: {cloudify.interfaces.lifecycle: {create: p.l.create, configure: p.l.configure, delete: p.l.delete}}
+  app:
+    type: cloudify.nodes.Root
+    capabilities: {scalable: {properties: {default_instances: 3}}}
+    interfaces: {cloudify.interfaces.lifecycle: {create: p.l.create, start: p.l.start, stop: p.l.stop}}
+    relationships:
+      - {type: cloudify.relationships.contained_in, target: host}
+      - type: cloudify.relationships.connected_to
+        target: db
+        source_interfaces: {cloudify.interfaces.relationship_lifecycle: {preconfigure: p.r.pre, unlink: p.r.unlink}}
+        target_interfaces: {cloudify.interfaces.relationship_lifecycle: {establish: p.r.est}}
+`;
+
+describe('persistGraph on real install and uninstall graphs', () => {
+  it.each(['install', 'uninstall'])('%s: every builder task runs exactly once and every builder edge is still enforced', async (workflow) => {
+    const d = await deployment(BLUEPRINT);
+    const g = workflow === 'install' ? buildInstallGraph(d) : buildUninstallGraph(d.withStates('started'), {});
+    const tasks = persistGraph(g);
+    const at = placement(tasks);
+    expect([...at.keys()].sort()).toEqual(g.tasks.map((t) => t.id).sort());
+    expect(operationCount(tasks)).toBe(countOperations(g));
+    // Far fewer items than builder tasks: that is the point.
+    expect(tasks.length).toBeLessThan(g.tasks.length / 2);
+    const before = ancestors(tasks);
+    for (const task of g.tasks) {
+      for (const dep of task.dependencies) {
+        const a = at.get(dep)!;
+        const b = at.get(task.id)!;
+        if (a.owner === b.owner) expect(a.position).toBeLessThan(b.position);
+        else expect(before(b.owner).has(a.owner)).toBe(true);
+      }
+    }
+    // Persisted heads are never single-dependency local steps (those fold), and operations keep kind.
+    for (const task of tasks) {
+      if (task.kind === 'local') expect(task.dependencies.length).not.toBe(1);
+      if (task.task?.kind === 'operation') expect(task.kind).toBe('operation');
+    }
+    // Dependents mirror dependencies with the dependent's count and inline flag.
+    const index = byId(tasks);
+    for (const task of tasks) {
+      for (const [id, count, inline] of task.dependents) {
+        expect(index.get(id)!.dependencies).toContain(task.id);
+        expect(count).toBe(index.get(id)!.dependencies.length);
+        expect(inline).toBe(runsInline(index.get(id)!));
+      }
+    }
+    // Everything leads to the end.
+    const end = before(END_TASK);
+    for (const task of tasks) if (task.id !== END_TASK) expect(end.has(task.id)).toBe(true);
+  });
+});
