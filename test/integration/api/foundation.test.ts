@@ -248,6 +248,18 @@ describe('secrets', () => {
     expectError(await call('PATCH', '/api/v3.1/secrets/db_password', { body: { value: 'x' } }), 404, 'not_found_error');
   });
 
+  it('never loses a concurrent update: each PATCH either lands (and bumps the version) or gets 409', async () => {
+    await call('PUT', '/api/v3.1/secrets/contended', { body: { value: 'v0' } });
+    const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => call('PATCH', '/api/v3.1/secrets/contended', { body: { value: `v${i + 1}` } })));
+    const landed = replies.filter((reply) => reply.status === 200);
+    expect(landed.length).toBeGreaterThan(0);
+    for (const reply of replies.filter((candidate) => candidate.status !== 200)) expectError(reply, 409, 'conflict_error');
+    const stored = await store.get({ kind: 'secret', tenant: 'default_tenant', id: 'contended' });
+    expect(stored?.version).toBe(1 + landed.length);
+    const final = await call('GET', '/api/v3.1/secrets/contended');
+    expect(landed.map((reply) => reply.body.value)).toContain(final.body.value);
+  });
+
   it('stores only sealed values', async () => {
     await call('PUT', '/api/v3.1/secrets/sealed_one', { body: { value: 'plaintext-marker-123' } });
     const stored = await store.get({ kind: 'secret', tenant: 'default_tenant', id: 'sealed_one' });
