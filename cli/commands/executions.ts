@@ -3,7 +3,8 @@
  * `stratus events list` (with --tail to follow).
  */
 import type { Command } from 'commander';
-import type { Query } from '../client/client';
+import type { Query, StratusClient } from '../client/client';
+import { ApiError } from '../client/errors';
 import { END_STATES, sleep } from '../client/wait';
 import type { Execution } from '../client/wait';
 import { action, clientFor, example, group } from '../context';
@@ -46,6 +47,27 @@ function executionDetails(e: Record<string, unknown>): string {
   ]);
 }
 
+const ENVIRONMENT_NOT_READY = new Set(['deployment_environment_creation_pending_error', 'deployment_environment_creation_in_progress_error']);
+
+/**
+ * Starts the execution; while the deployment's environment is still being created (a deployment
+ * created with --no-wait, or by someone else a moment ago) it retries, as `cfy` does.
+ */
+async function startWhenReady(client: StratusClient, body: Record<string, unknown>, timeoutSeconds: number, quiet: boolean): Promise<Execution> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  let told = false;
+  for (;;) {
+    try {
+      return await client.request<Execution>('POST', '/executions', { json: body });
+    } catch (err) {
+      if (!(err instanceof ApiError) || !ENVIRONMENT_NOT_READY.has(err.errorCode) || Date.now() >= deadline) throw err;
+      if (!told && !quiet) process.stderr.write(`The environment of deployment ${String(body.deployment_id)} is still being created; waiting...\n`);
+      told = true;
+      await sleep(1000);
+    }
+  }
+}
+
 /** Exit code of an ended execution: 0 only when it completed. */
 function exitCodeOf(execution: Execution): number {
   return execution.status === 'terminated' ? 0 : 1;
@@ -66,7 +88,7 @@ export function executionsCommand(): Command {
       .option('--dry-run', 'only show what would run')
       .option('--queue', 'queue the execution if another one is running')
       .option('--no-follow', 'return once the execution is started')
-      .option('--timeout <seconds>', 'stop following after this many seconds (the execution goes on)', Number, 3600)
+      .option('--timeout <seconds>', "how long to wait for the deployment's environment and to follow (the execution goes on)", Number, 3600)
       .option('--json', 'print the execution as JSON (at its end when following) instead of the progress')
       .action(
         action(async (cmd, workflowId: string, options: StartOptions) => {
@@ -80,7 +102,7 @@ export function executionsCommand(): Command {
             dry_run: options.dryRun === true,
             queue: options.queue === true,
           };
-          const started = await client.request<Execution>('POST', '/executions', { json: body });
+          const started = await startWhenReady(client, body, options.timeout, options.json === true);
           if (!options.follow) {
             if (options.json) printJson(started);
             else print(`Execution ${started.id} of workflow ${workflowId} on deployment ${options.deploymentId} started (${started.status}).`);

@@ -116,9 +116,11 @@ describe('executions', () => {
     expect(text).toMatch(/^Operations:\s+0\/0$/m);
   });
 
-  it('exits 1 with the server error when the workflow cannot start', async () => {
-    const [pending, unknown] = await Promise.all([cli.run(['executions', 'start', 'install', '-d', 'd1']), cli.run(['executions', 'start', 'install', '-d', 'nope', '--json'])]);
+  it('exits 1 with the server error when the workflow cannot start (after --timeout while the environment is pending)', async () => {
+    const [pending, unknown] = await Promise.all([cli.run(['executions', 'start', 'install', '-d', 'd1', '--timeout', '2']), cli.run(['executions', 'start', 'install', '-d', 'nope', '--json'])]);
+    // It retries while the environment is pending (nothing consumes the queue here), then gives up.
     expect(pending.code).toBe(1);
+    expect(pending.stderr).toContain('The environment of deployment d1 is still being created; waiting...');
     expect(pending.stderr).toContain('[deployment_environment_creation_pending_error]');
     expect(unknown.code).toBe(1);
     expect(JSON.parse(unknown.stdout)).toMatchObject({ error_code: 'not_found_error' });

@@ -111,7 +111,8 @@ describe('executions with the workflow engine', () => {
   });
 
   it('exits 1 with the error when the execution fails, on a terminal and with --json', async () => {
-    await cli.ok(['deployments', 'create', 'bad', '-b', 'app', '-i', 'fail_times=5', '--timeout', '60']);
+    // Not waiting here: executions start waits for the environment itself.
+    await cli.ok(['deployments', 'create', 'bad', '-b', 'app', '-i', 'fail_times=5', '--no-wait']);
     const failed = await onPty(['executions', 'start', 'install', '-d', 'bad', '--timeout', '120']);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/operations +\d+% {2}failed/);
@@ -123,7 +124,8 @@ describe('executions with the workflow engine', () => {
   });
 
   it('cancels a running execution (exit 1 when followed) and resumes it to completion', async () => {
-    await cli.ok(['deployments', 'create', 'slow', '-b', 'app', '-i', 'start_seconds=3', '--timeout', '60']);
+    // The host's start sleeps long enough for the cancel to arrive while it runs, even on a loaded machine.
+    await cli.ok(['deployments', 'create', 'slow', '-b', 'app', '-i', 'start_seconds=8', '--timeout', '60']);
     const started = await cli.json<{ id: string; status: string }>(['executions', 'start', 'install', '-d', 'slow', '--no-follow']);
     expect(started.status).toBe('pending');
     const cancelled = await cli.json<{ status: string }>(['executions', 'cancel', started.id, '--force']);
