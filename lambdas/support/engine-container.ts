@@ -12,6 +12,8 @@ import { DynamoOperationStore } from '../../adapters/dynamodb/operation-store';
 import { S3FileStore } from '../../adapters/s3/file-store';
 import { SqsQueueSender } from '../../adapters/sqs/queue-sender';
 import { requireTable } from '../../src/config/runtime-config';
+import { QueueEventSink } from '../../src/events/pipeline/queue-sink';
+import { TeeEventSink } from '../../src/events/pipeline/tee-sink';
 import { OperationRegistry } from '../../src/operations/registry';
 import { Engine, engineConfigFromEnv } from '../../src/workflows/engine';
 import type { EngineDeps } from '../../src/workflows/engine';
@@ -23,11 +25,16 @@ export function createEngine(settings: HandlerSettings, overrides: Partial<Engin
   const clients = new AwsClients(settings.aws);
   const bucket = settings.config.buckets.resources;
   const operationsTable = requireTable(settings.config, 'operations');
+  const queues = new SqsQueueSender(clients.sqs, settings.config.queues);
+  // Events go to the engine's minimal store and, when the function may send there, to the events
+  // queue (indexed for GET /events and pushed to live subscribers).
+  const minimalStore = new DynamoEventStore(clients.documents, operationsTable);
+  const events = settings.config.queues.events ? new TeeEventSink([minimalStore, new QueueEventSink(queues)]) : minimalStore;
   return new Engine({
     store: new DynamoModelStore({ client: clients.documents, tableName: requireTable(settings.config, 'model'), files: bucket ? new S3FileStore(clients.s3, bucket) : undefined }),
     operations: new DynamoOperationStore({ client: clients.documents, tableName: operationsTable }),
-    queues: new SqsQueueSender(clients.sqs, settings.config.queues),
-    events: new DynamoEventStore(clients.documents, operationsTable),
+    queues,
+    events,
     agents: agentDispatcher(settings, clients),
     registry: registerAgentOperations(new OperationRegistry()),
     config: engineConfigFromEnv(process.env),

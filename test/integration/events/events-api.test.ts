@@ -17,7 +17,7 @@ import { QueueEventSink } from '../../../src/events/pipeline/queue-sink';
 import { newSystemExecution } from '../../../src/executions/records';
 import { KINDS } from '../../../src/model/kinds';
 import { startTestRuntime } from '../../support/local-runtime';
-import { basic, RestClient } from '../../support/rest/client';
+import { basic, blueprintUpload, RestClient } from '../../support/rest/client';
 import type { ListBody } from '../../support/rest/client';
 
 let runtime: LocalRuntime;
@@ -188,6 +188,32 @@ describe('GET /events', () => {
   it('projects items with _include', async () => {
     const body = await events(`execution_id=${ex}&_include=message,event_type&_size=1`);
     expect(body.items).toEqual([{ message: "Starting 'install' workflow execution", event_type: 'workflow_started' }]);
+  });
+});
+
+describe('events of real executions', () => {
+  it('the workflow engine emits through the events queue: an install is searchable and streamed live', async () => {
+    const blueprint = ['tosca_definitions_version: cloudify_dsl_1_4', 'imports:', '  - cloudify/types/types.yaml', 'node_templates:', '  app:', '    type: cloudify.nodes.Root', ''].join('\n');
+    await rest.ok('PUT', '/api/v3.1/blueprints/evbp', 201, blueprintUpload(Buffer.from(blueprint)));
+    await rest.ok('PUT', '/api/v3.1/deployments/evdep', 201, { body: { blueprint_id: 'evbp' } });
+    const client = await Subscriber.open();
+    client.send({ action: 'subscribe', deployment_id: 'evdep' });
+    await client.next((m) => m.action === 'subscribed');
+    const started = await until('the deployment environment', async () => {
+      const list = await rest.list('/api/v3.1/executions?deployment_id=evdep&_include_system_workflows=true');
+      return list.items.some((e) => e.status === 'terminated') ? true : undefined;
+    });
+    expect(started).toBe(true);
+    const install = await rest.ok('POST', '/api/v3.1/executions', 201, { body: { deployment_id: 'evdep', workflow_id: 'install' } });
+    const live = await client.next((m) => m.action === 'events' && (m.events ?? []).some((e) => e.execution_id === install.id), 30000);
+    expect(live.events!.every((e) => e.deployment_id === 'evdep')).toBe(true);
+    const done = await until('workflow_succeeded in GET /events', async () => {
+      const body = await events(`execution_id=${String(install.id)}&type=cloudify_event&_sort=reported_timestamp`);
+      return body.items.some((e) => e.event_type === 'workflow_succeeded') ? body : undefined;
+    }, 30000);
+    expect(done.items[0].event_type).toBe('workflow_started');
+    expect(done.items.every((e) => e.deployment_id === 'evdep' && e.workflow_id === 'install' && e.blueprint_id === 'evbp')).toBe(true);
+    client.socket.close();
   });
 });
 
