@@ -64,8 +64,8 @@ async function expected(tenant: string, query: Record<string, string[]>, visible
 describe('listEntities', () => {
   it('gives the same window and total on the index path as slicing everything', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: COUNT + 10 }), fc.integer({ min: 0, max: 120 }), fc.constantFrom([], ['created_at'], ['-created_at']), async (offset, size, sort) => {
-        const query = { _offset: [String(offset)], _size: [String(size)], ...(sort.length ? { _sort: sort } : {}) };
+      fc.asyncProperty(fc.integer({ min: 0, max: COUNT + 10 }), fc.integer({ min: 0, max: 120 }), fc.constantFrom<string[]>([], ['created_at'], ['-created_at']), async (offset, size, sort) => {
+        const query: Record<string, string[]> = { _offset: [String(offset)], _size: [String(size)], ...(sort.length ? { _sort: sort } : {}) };
         const result = await listEntities(store, resource, { tenants: ['plain'] }, parseListQuery(query, resource));
         const want = await expected('plain', query);
         expect(result.total).toBe(COUNT);
@@ -76,12 +76,13 @@ describe('listEntities', () => {
   });
 
   it('filters, searches and sorts on the memory path with honest totals', async () => {
-    for (const query of [
+    const queries: Record<string, string[]>[] = [
       { colour: ['red', 'blue'], _sort: ['-size', 'id'], _size: ['15'], _offset: ['10'] },
       { owner: ['ann'], size: ['3'], _include: ['id,size'] },
       { _search: ['t1'], _sort: ['size'] },
       { _range: ['size,2,5'], _size: ['1000'] },
-    ]) {
+    ];
+    for (const query of queries) {
       const parsed = parseListQuery(query, resource);
       const result = await listEntities(store, resource, { tenants: ['plain'] }, parsed);
       const want = await expected('plain', query);
