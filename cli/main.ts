@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { agentsCommand } from './commands/agents';
 import { blueprintsCommand } from './commands/blueprints';
 import { deploymentsCommand, nodeInstancesCommand, nodesCommand } from './commands/deployments';
 import { eventsCommand, executionsCommand } from './commands/executions';
@@ -35,6 +36,7 @@ Example:
   program.addCommand(nodeInstancesCommand());
   program.addCommand(executionsCommand());
   program.addCommand(eventsCommand());
+  program.addCommand(agentsCommand());
   program.addCommand(pluginsCommand());
   program.addCommand(secretsCommand());
   program.addCommand(tokensCommand());

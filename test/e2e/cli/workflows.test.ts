@@ -5,7 +5,8 @@
  * uninstall and delete.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -53,8 +54,31 @@ outputs:
     value: { get_attribute: [host, ip] }
 `;
 
+const AGENTED = `tosca_definitions_version: cloudify_dsl_1_4
+imports:
+  - cloudify/types/types.yaml
+node_templates:
+  host:
+    type: cloudify.nodes.Compute
+    properties:
+      ip: 127.0.0.1
+      agent_config: {install_method: provided}
+  app:
+    type: cloudify.nodes.Root
+    relationships: [{type: cloudify.relationships.contained_in, target: host}]
+    interfaces:
+      cloudify.interfaces.lifecycle:
+        create:
+          implementation: script.script_runner.tasks.run
+          inputs:
+            script_source: |
+              #!/bin/sh
+              ctx instance runtime-properties greeting "hello from the agent"
+`;
+
 let runtime: LocalRuntime;
 let cli: Cli;
+const agentProcesses: ChildProcess[] = [];
 
 function onPty(args: string[]): Promise<Run> {
   const quoted = [process.execPath, bin, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
@@ -77,10 +101,20 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'stratus-cli-wf-'));
   mkdirSync(path.join(dir, 'app'));
   writeFileSync(path.join(dir, 'app/blueprint.yaml'), APP);
+  mkdirSync(path.join(dir, 'agented'));
+  writeFileSync(path.join(dir, 'agented/blueprint.yaml'), AGENTED);
   await cli.ok(['blueprints', 'upload', path.join(dir, 'app'), '-b', 'app']);
+  await cli.ok(['blueprints', 'upload', path.join(dir, 'agented'), '-b', 'agented']);
 });
 
 afterAll(async () => {
+  for (const child of agentProcesses) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL'); // the shell and the agent it started
+    } catch {
+      // already gone
+    }
+  }
   await runtime?.stop();
 });
 
@@ -182,5 +216,29 @@ describe('executions with the workflow engine', () => {
     expect(followed.code).toBe(0);
     expect(followed.stdout).toMatch(/\[app_x1\.cloudify\.interfaces\.lifecycle\.create\] cli test event\n/);
     expect(followed.stdout.trimEnd().split('\n').at(-1)).toBe("Finished executing workflow 'install' on deployment 'ev': completed");
+  });
+
+  it('prints a host agent command that, run as printed, starts an agent the install then uses; lists agents', async () => {
+    await cli.ok(['deployments', 'create', 'agented', '-b', 'agented', '--timeout', '60']);
+    const refused = await cli.run(['agents', 'install-command', '-d', 'no-such-deployment']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('has no host with agent_config.install_method provided or init_script');
+    const printed = await cli.ok(['agents', 'install-command', '-d', 'agented', '--local']);
+    const lines = printed.trim().split('\n');
+    expect(lines[0]).toMatch(/^# Host host_\w+: run on that host \(this machine\); the token is shown only this once\.$/);
+    const command = lines[1];
+    expect(command).toMatch(/^STRATUS_AGENT_TOKEN=sagt-\S+ node \S+\/agent\/bin\.mjs --manager http:\/\/127\.0\.0\.1:\d+ --ws-url ws:\/\/127\.0\.0\.1:\d+\/ws$/);
+    const agent = spawn('sh', ['-c', command], { cwd: cli.home, env: cli.env(), detached: true, stdio: 'ignore' });
+    agentProcesses.push(agent);
+
+    const install = await cli.run(['executions', 'start', 'install', '-d', 'agented', '--timeout', '120']);
+    expect(install.code).toBe(0);
+    const instances = await cli.json<{ items: { id: string; node_id: string }[] }>(['node-instances', 'list', '-d', 'agented']);
+    const app = instances.items.find((i) => i.node_id === 'app')!;
+    expect(await cli.json(['node-instances', 'get', app.id])).toMatchObject({ state: 'started', runtime_properties: { greeting: 'hello from the agent' } });
+    const host = instances.items.find((i) => i.node_id === 'host')!;
+    const agents = await cli.json<{ items: Record<string, unknown>[] }>(['agents', 'list', '-d', 'agented']);
+    expect(agents.items).toEqual([expect.objectContaining({ id: host.id, install_method: 'provided', deployment: 'agented' })]);
+    expect(await cli.ok(['agents', 'list', '-d', 'agented'])).toMatch(new RegExp(`^${host.id}\\s+${host.id}\\s+`, 'm'));
   });
 });
