@@ -58,6 +58,26 @@ const childEnv = {
   STRATUS_STAGE: 'test',
 };
 
+/**
+ * The environment the stack gives a function, as Lambda would see it. CloudFormation tokens cannot
+ * resolve offline: a Ref or Fn::GetAtt becomes a placeholder name (an https URL for `*_URL`
+ * variables, which hold queue URLs), and an Fn::Join is joined around its resolved parts, so
+ * `https://${domain endpoint}` stays an https URL.
+ */
+function resolveOffline(key: string, value: Json): string {
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  if (value['Fn::Join']) {
+    const [separator, parts] = value['Fn::Join'] as [string, Json[]];
+    return parts.map((part) => resolveOffline('', part)).join(separator);
+  }
+  return key.endsWith('_URL') ? `https://${key.toLowerCase()}.example.invalid/test` : 'test-token';
+}
+
+function deployedEnvironment(fn: Json): Record<string, string> {
+  const variables = (fn.Properties.Environment?.Variables ?? {}) as Record<string, Json>;
+  return Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, resolveOffline(key, value)]));
+}
+
 beforeAll(() => {
   synthStratus({
     bundle: true,
@@ -68,6 +88,7 @@ beforeAll(() => {
         const fn = resources[logicalIdOf(stack, stack.functions[id].function)];
         dirs.set(id, path.join(outdir, fn.Metadata['aws:asset:path']));
       }
+      const httpApiEnv = deployedEnvironment(resources[logicalIdOf(stack, stack.functions.httpApi.function)]);
       const loaded = JSON.parse(
         execFileSync(process.execPath, ['--input-type=module', '-e', LOAD_SCRIPT, '--', ...dirs.values()], { env: childEnv, encoding: 'utf8', timeout: 60000 }),
       );
@@ -75,7 +96,11 @@ beforeAll(() => {
         bundles.set(id, { files: fs.readdirSync(dir).sort(), head: fs.readFileSync(path.join(dir, 'index.mjs'), 'utf8').slice(0, 300), exports: loaded[dir] });
       }
       versionResponse = JSON.parse(
-        execFileSync(process.execPath, ['--input-type=module', '-e', INVOKE_SCRIPT, '--', dirs.get('httpApi')!], { env: childEnv, encoding: 'utf8', timeout: 60000 }),
+        execFileSync(process.execPath, ['--input-type=module', '-e', INVOKE_SCRIPT, '--', dirs.get('httpApi')!], {
+          env: { ...childEnv, ...httpApiEnv, AWS_LAMBDA_FUNCTION_NAME: 'stratus-test-httpApi' },
+          encoding: 'utf8',
+          timeout: 60000,
+        }),
       );
     },
   });
@@ -92,7 +117,7 @@ describe('function bundles (esbuild, no Docker)', () => {
     expect(bundles.get(id)!.exports).toContain('handler:function');
   });
 
-  it('the bundled REST handler answers GET /api/v3.1/version', () => {
+  it('the bundled REST handler, given the environment the stack sets, answers GET /api/v3.1/version', () => {
     expect(versionResponse.statusCode).toBe(200);
     expect(JSON.parse(versionResponse.body)).toMatchObject({ edition: 'community' });
   });
