@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { createSweeperHandler } from '../../../lambdas/sweeper';
-import { createWorkflowWorkerHandler } from '../../../lambdas/workflow-worker';
+import { createWorkflowWorkerHandler, workflowMessageHandlers } from '../../../lambdas/workflow-worker';
+import { EXECUTION_START_KIND } from '../../../src/executions/queue';
+import { EXECUTION_CANCEL_KIND, EXECUTION_CHECK_KIND } from '../../../src/workflows/engine';
 import type { HandlerSettings } from '../../../lambdas/support/settings';
 import { lambdaContext } from '../../../local/lambda-invoker';
 
@@ -49,10 +51,18 @@ describe('SQS consumer (workflow worker wiring)', () => {
     expect(seen).toEqual([1, 7]);
   });
 
-  it('fails every record of the real workflow worker: no use case is registered yet', async () => {
-    const handler = createWorkflowWorkerHandler(settings);
-    const result = await handler({ Records: [record('1', '{"kind":"execution.start"}')] }, context());
-    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '1' }]);
+  it('the real workflow worker handles exactly the engine message kinds; others still fail', async () => {
+    // Table and queue names are enough to build the engine; no message below reaches AWS.
+    const configured: HandlerSettings = {
+      ...settings,
+      config: { stage: 'unit', tables: { model: 'm', operations: 'o' }, queues: {}, buckets: {} },
+      aws: { region: 'us-east-1', credentials: { accessKeyId: 'unit', secretAccessKey: 'unit' } },
+    };
+    const kinds = Object.keys(workflowMessageHandlers(configured)).sort();
+    expect(kinds).toEqual([EXECUTION_CANCEL_KIND, EXECUTION_CHECK_KIND, EXECUTION_START_KIND].sort());
+    const handler = createWorkflowWorkerHandler(configured);
+    const result = await handler({ Records: [record('1', '{"kind":"execution.unknown"}'), record('2', 'not json')] }, context());
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '1' }, { itemIdentifier: '2' }]);
   });
 });
 
