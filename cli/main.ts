@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { agentsCommand } from './commands/agents';
+import { usageExit } from './context';
 import { blueprintsCommand } from './commands/blueprints';
 import { deploymentsCommand, nodeInstancesCommand, nodesCommand } from './commands/deployments';
 import { eventsCommand, executionsCommand } from './commands/executions';
@@ -27,7 +28,7 @@ Example:
   $ stratus executions start install -d hello
 `,
     )
-    .exitOverride();
+    .exitOverride(usageExit);
   program.addCommand(profilesCommand());
   program.addCommand(statusCommand());
   program.addCommand(blueprintsCommand());

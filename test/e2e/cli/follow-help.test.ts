@@ -97,6 +97,13 @@ describe('--help', () => {
     return command.commands.length ? command.commands.flatMap(leaves) : [command];
   }
 
+  it('exits 2 on an unknown command or option, 0 on --help and --version', async () => {
+    const [unknown, option, help, version] = await Promise.all([cli.run(['nosuch']), cli.run(['deployments', 'list', '--nosuch']), cli.run(['--help']), cli.run(['--version'])]);
+    expect([unknown.code, option.code, help.code, version.code]).toEqual([2, 2, 0, 0]);
+    expect(unknown.stderr).toContain("unknown command 'nosuch'");
+    expect(help.stdout).toContain('STRATUS_MANAGER');
+  });
+
   it('every command has a description and an example in its --help', () => {
     const commands = leaves(buildProgram());
     expect(commands.length).toBeGreaterThan(35);

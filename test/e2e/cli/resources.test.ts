@@ -12,6 +12,8 @@ import * as path from 'node:path';
 import type { LocalRuntime } from '../../../local/runtime';
 import { tarGzOf, zipOf } from '../../support/archives/build';
 import { startTestRuntime } from '../../support/local-runtime';
+import { StratusClient } from '../../../cli/client/client';
+import { ApiError, ConnectionError } from '../../../cli/client/errors';
 import { Cli, HELLO } from './cli-process';
 
 type List = { items: Record<string, unknown>[]; metadata: { pagination: { total: number; size: number; offset: number } } };
@@ -204,5 +206,24 @@ describe('secrets, tokens and tenants', () => {
     const gone = await cli.run(['tenants', 'get', 'team-a']);
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain('[not_found_error]');
+  });
+});
+
+describe('the REST client under the commands', () => {
+  it('pages lists by offset up to the reported total, and raises typed errors', async () => {
+    const client = new StratusClient({ manager: `${runtime.restUrl}/`, user: 'admin', password: runtime.admin.password, tenant: 'default_tenant' });
+    const keys = ['p1', 'p2', 'p3', 'p4', 'p5'];
+    await Promise.all(keys.map((key) => client.request('PUT', `/secrets/${key}`, { json: { value: key } })));
+    const all = await client.listAll<{ key: string }>('/secrets', { _sort: 'key', _search: 'p' }, 2);
+    expect(all.total).toBe(5);
+    expect(all.items.map((s) => s.key)).toEqual(keys);
+    const missing = await client.get('/deployments/nope').catch((err: unknown) => err);
+    expect(missing).toBeInstanceOf(ApiError);
+    expect(missing).toMatchObject({ status: 404, errorCode: 'not_found_error' });
+    const badAuth = await new StratusClient({ ...client.credentials, password: 'wrong' }).get('/status').catch((err: unknown) => err);
+    expect(badAuth).toMatchObject({ status: 401, errorCode: 'unauthorized_error' });
+    const down = await new StratusClient({ ...client.credentials, manager: 'http://127.0.0.1:1' }).get('/status').catch((err: unknown) => err);
+    expect(down).toBeInstanceOf(ConnectionError);
+    await Promise.all(keys.map((key) => client.request('DELETE', `/secrets/${key}`)));
   });
 });
