@@ -18,6 +18,7 @@ import type { AwsSettings } from '../adapters/aws-settings';
 import { createEventIndexerHandler } from '../lambdas/event-indexer';
 import { createHttpApiHandler } from '../lambdas/http-api';
 import type { HandlerSettings, LogLevel } from '../lambdas/support/settings';
+import { lazyAgentPackage } from './agent-package';
 import { createSweeperHandler } from '../lambdas/sweeper';
 import { createTaskWorkerHandler } from '../lambdas/task-worker';
 import { createWebSocketHandler } from '../lambdas/websocket';
@@ -234,6 +235,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       logLevel: options.logLevel ?? 'WARN',
       localSecrets: { adminUsername: admin.username, adminPassword: admin.password, secretsKey: secretsKey.toString('base64') },
       localEvents: events,
+      localAgentPackage: lazyAgentPackage(),
     };
     const factories = { ...DEFAULT_HANDLERS, ...options.handlers };
     const fn = <E, R>(id: FunctionId) => localFunction<E, R>(id, stage, aws.region, factories[id](settings) as Handler<E, R>);

@@ -20,6 +20,8 @@ import type { ApiDependencies, ApiServices } from '../../src/api/dependencies';
 import { ENV } from '../../src/config/resources';
 import { MissingConfigError, requireTable } from '../../src/config/runtime-config';
 import type { AdminPasswordSource } from '../../src/ports/admin-password';
+import { AGENT_BUNDLE_KEY } from '../../src/ports/agent-package';
+import type { AgentPackageSource } from '../../src/ports/agent-package';
 import type { Authenticator } from '../../src/ports/authenticator';
 import type { SecretCipher } from '../../src/ports/secret-cipher';
 import { eventIndexFor } from './event-index';
@@ -54,6 +56,17 @@ function hostOf(url: string | undefined): string {
   }
 }
 
+/** The agent bundle: the local runtime's own build, else a presigned URL of the agentPackages bucket's object. */
+function agentPackageFor(settings: HandlerSettings, clients: AwsClients): AgentPackageSource | undefined {
+  if (settings.localAgentPackage) return settings.localAgentPackage;
+  const bucket = settings.config.buckets.agentPackages;
+  if (!bucket) return undefined;
+  const files = new S3FileStore(clients.s3, bucket);
+  return {
+    get: async () => ((await files.head(AGENT_BUNDLE_KEY)) ? { redirect: await files.presignedGetUrl(AGENT_BUNDLE_KEY, { expiresInSeconds: 600, downloadFileName: 'stratus-agent.js' }) } : undefined),
+  };
+}
+
 export function apiDependencies(settings: HandlerSettings, clients: AwsClients): ApiDependencies {
   const bucket = settings.config.buckets.resources;
   const files = bucket ? new S3FileStore(clients.s3, bucket) : undefined;
@@ -66,6 +79,7 @@ export function apiDependencies(settings: HandlerSettings, clients: AwsClients):
     remoteArchiveUrls: parseRemoteUrlPolicy(settings.config.remoteArchiveUrls),
     manager: { host: hostOf(settings.config.restUrl) },
     events: eventIndexFor(settings),
+    agentPackage: agentPackageFor(settings, clients),
     ...(settings.config.tables.operations ? { operations: new DynamoOperationStore({ client: clients.documents, tableName: settings.config.tables.operations }) } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { awsSettingsFromEnv } from '../../adapters/aws-settings';
 import type { AwsSettings } from '../../adapters/aws-settings';
 import { configFromEnv } from '../../src/config/runtime-config';
 import type { Env, StratusConfig } from '../../src/config/runtime-config';
+import type { AgentPackageSource } from '../../src/ports/agent-package';
 import type { EventIndex } from '../../src/ports/event-index';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
@@ -27,6 +28,11 @@ export interface HandlerSettings {
    * HTTP API and the indexer of one runtime. Absent in Lambda (ENV.openSearchEndpoint is used).
    */
   localEvents?: EventIndex;
+  /**
+   * Local runtime only: the single-file agent bundle, built from the checkout on first request.
+   * Absent in Lambda (the agentPackages bucket holds it).
+   */
+  localAgentPackage?: AgentPackageSource;
 }
 
 export interface LocalSecrets {

@@ -4,8 +4,12 @@
  *   Cloudify's fields `id, host_id, ip, install_method, system, version, node, deployment, state`;
  * - `POST /api/v3.1/agents/{node_instance_id}/credentials` mints (or rotates) the host's agent
  *   token: `{token, manager_url, ws_url, install_script_url}`; the token is shown once only;
- * - `DELETE /api/v3.1/agents/{node_instance_id}/credentials` revokes it and closes its connection.
+ * - `DELETE /api/v3.1/agents/{node_instance_id}/credentials` revokes it and closes its connection;
+ * - `GET /api/v3.1/agents/package` (the single-file agent bundle) and `GET /api/v3.1/agents/install-script`
+ *   (the POSIX sh script that downloads and runs it) need no credentials: neither holds a secret,
+ *   and the host has only its agent token, which the script reads from the environment.
  */
+import { installScript } from '../agents/install-script';
 import { agentRef, mintAgentCredential, revokeAgentCredential } from '../agents/records';
 import type { AgentData } from '../agents/records';
 import { KINDS } from '../model/kinds';
@@ -13,6 +17,7 @@ import { entityNotFound } from '../model/errors';
 import type { ConnectionGateway } from '../ports/connections';
 import { secured } from './auth/secured';
 import type { ApiServices } from './dependencies';
+import { errorResponse } from './errors';
 import { jsonResponse } from './http';
 import type { ApiRequest } from './http';
 import { listResponse } from './list';
@@ -38,9 +43,32 @@ function managerUrls(services: ApiServices, request: ApiRequest): { manager: str
   return { manager, ws };
 }
 
+const PACKAGE_PATH = '/api/v3.1/agents/package';
+const INSTALL_SCRIPT_PATH = '/api/v3.1/agents/install-script';
+
 export function agentRoutes(services: ApiServices, gateway?: ConnectionGateway): Route[] {
   const { auth, store } = services;
+  const packages = services.deps.agentPackage;
   return [
+    {
+      method: 'GET',
+      pattern: PACKAGE_PATH,
+      handler: async () => {
+        const found = await packages?.get();
+        if (!found) return errorResponse(404, 'not_found_error', 'No agent package is published on this manager (docs/agent.md)');
+        if ('redirect' in found) return { statusCode: 302, headers: { location: found.redirect, 'cache-control': 'no-store' } };
+        return { statusCode: 200, headers: { 'content-type': 'application/javascript', 'content-disposition': 'attachment; filename="stratus-agent.js"', 'cache-control': 'no-store' }, body: found.body };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: INSTALL_SCRIPT_PATH,
+      handler: async (request) => {
+        if (!packages) return errorResponse(404, 'not_found_error', 'No agent package is published on this manager (docs/agent.md)');
+        const urls = managerUrls(services, request);
+        return { statusCode: 200, headers: { 'content-type': 'text/x-shellscript; charset=utf-8', 'cache-control': 'no-store' }, body: installScript({ manager: urls.manager, ws: urls.ws, package: `${urls.manager}${PACKAGE_PATH}` }) };
+      },
+    },
     {
       method: 'GET',
       pattern: '/api/v3.1/agents',
@@ -70,8 +98,8 @@ export function agentRoutes(services: ApiServices, gateway?: ConnectionGateway):
           token: minted.token,
           manager_url: urls.manager,
           ws_url: urls.ws,
-          // The single-file agent bundle and its install script are not served yet (docs/agent.md).
-          install_script_url: null,
+          // The script reads the token from the environment: it is never part of a URL.
+          install_script_url: packages ? `${urls.manager}${INSTALL_SCRIPT_PATH}` : null,
           agent: renderAgent(minted.agent.data, caller.tenant),
         });
       }),

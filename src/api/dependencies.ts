@@ -8,6 +8,7 @@
  * an optional field here and fill it in the container.
  */
 import type { AdminPasswordSource } from '../ports/admin-password';
+import type { AgentPackageSource } from '../ports/agent-package';
 import type { EventIndex } from '../ports/event-index';
 import type { FileStore } from '../ports/file-store';
 import type { ModelStore } from '../ports/model-store';
@@ -38,6 +39,8 @@ export interface ApiDependencies {
   events?: EventIndex;
   /** Read access to the workflow engine's operation store (progress of running executions). */
   operations?: Pick<OperationStore, 'getHeader'>;
+  /** The single-file agent bundle hosts download (`GET /agents/package`); absent: none is served. */
+  agentPackage?: AgentPackageSource;
   now?: () => Date;
 }
 

@@ -135,6 +135,8 @@ export const OPERATIONS: OperationSpec[] = [
   // Host agents (docs/agent.md)
   { method: 'GET', path: `${V}/agents`, tag: 'agents', summary: 'List host agents (filters deployment_id, node_ids, node_instance_ids, install_methods, state)', status: 200, ok: { list: 'Object' } },
   { method: 'POST', path: `${V}/agents/{node_instance_id}/credentials`, tag: 'agents', summary: "Mint or rotate a Compute instance's agent token ({token, manager_url, ws_url, install_script_url})", status: 200, ok: 'object', errors: [400, 404] },
+  { method: 'GET', path: `${V}/agents/package`, tag: 'agents', summary: 'The single-file agent bundle (Node.js; 302 to a presigned URL in AWS)', status: 200, ok: 'binary', errors: [404], open: true },
+  { method: 'GET', path: `${V}/agents/install-script`, tag: 'agents', summary: 'POSIX sh script that downloads the agent bundle and runs it with $STRATUS_AGENT_TOKEN', status: 200, ok: 'binary', errors: [404], open: true },
   { method: 'DELETE', path: `${V}/agents/{node_instance_id}/credentials`, tag: 'agents', summary: "Revoke a host's agent token", status: 200, ok: 'object', errors: [404] },
   // Events and logs
   {
