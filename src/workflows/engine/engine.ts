@@ -35,6 +35,8 @@ import type { PersistedTask } from './persisted';
 import { runCentralOperation } from './runner';
 import type { AttemptOutcome } from './runner';
 import { ExecutionLifecycle } from './lifecycle';
+import { EventBatcher } from './event-batcher';
+import type { InstanceCache } from './local-steps';
 
 export interface EngineDeps {
   store: ModelStore;
@@ -50,35 +52,61 @@ export interface EngineDeps {
 }
 
 const HEADER_CACHE_MS = 500;
+/**
+ * After a claim, the header must come from a read this recent (or one in flight) before the
+ * operation runs: a cancel is seen by every claim made more than this long after it.
+ */
+const CLAIM_HEADER_MAX_AGE_MS = 100;
+/** How long an emit may wait for other tasks' events to share its write (see event-batcher.ts). */
+const EMIT_WINDOW_MS = 5;
+/** A task's task_started may wait this long for the outcome's events (one write for both). */
+const STARTED_WINDOW_MS = 250;
 
 export class Engine {
   readonly lifecycle: ExecutionLifecycle;
   private readonly now: () => number;
-  private readonly headers = new Map<string, { header: ExecutionHeader; at: number }>();
+  private readonly headers = new Map<string, { header: Promise<ExecutionHeader | undefined>; at: number }>();
+  private readonly batcher: EventBatcher;
+  /** Node instances this engine last wrote (version-checked writes skip their read when still current). */
+  readonly instances: InstanceCache = new Map();
 
   constructor(readonly deps: EngineDeps) {
     this.now = deps.now ?? (() => Date.now());
+    this.batcher = new EventBatcher(deps.events);
     this.lifecycle = new ExecutionLifecycle(this);
   }
 
   // ----- headers -----
 
-  async header(key: ExecutionKey, fresh = false): Promise<ExecutionHeader | undefined> {
+  /**
+   * The execution's header, from a read at most `maxAgeMs` old (true: a new read). Reads of one
+   * header in flight at once are shared: the concurrent tasks of an SQS batch read it once.
+   */
+  async header(key: ExecutionKey, maxAge: boolean | number = false): Promise<ExecutionHeader | undefined> {
+    const maxAgeMs = maxAge === true ? 0 : maxAge === false ? HEADER_CACHE_MS : maxAge;
     const id = `${key.tenant}#${key.executionId}`;
     const cached = this.headers.get(id);
-    if (!fresh && cached && this.now() - cached.at < HEADER_CACHE_MS) return cached.header;
-    const header = await this.deps.operations.getHeader(key);
-    if (header) this.headers.set(id, { header, at: this.now() });
+    if (cached && this.now() - cached.at <= maxAgeMs) {
+      const header = await cached.header;
+      if (header) return header;
+    }
+    const read = this.deps.operations.getHeader(key);
     if (this.headers.size > 10000) this.headers.clear();
-    return header;
+    this.headers.set(id, { header: read, at: this.now() });
+    try {
+      return await read;
+    } catch (err) {
+      if (this.headers.get(id)?.header === read) this.headers.delete(id);
+      throw err;
+    }
   }
 
   scope(header: ExecutionHeader): EventScope {
     return { tenant: header.tenant, executionId: header.executionId, workflowId: header.workflowId, deploymentId: header.deploymentId, blueprintId: header.blueprintId };
   }
 
-  async emit(events: StoredEvent[]): Promise<void> {
-    if (events.length) await this.deps.events.emit(events);
+  async emit(events: StoredEvent[], maxDelayMs = EMIT_WINDOW_MS): Promise<void> {
+    if (events.length) await this.batcher.emit(events, maxDelayMs);
   }
 
   // ----- starting tasks -----
@@ -139,7 +167,7 @@ export class Engine {
     const spec = record.spec;
     const steps = spec.task && spec.kind === 'local' ? [spec.task as never, ...spec.after] : spec.after;
     const { writes, events } = planLocalSteps(this.scope(header), steps);
-    await applyInstanceWrites(this.deps.store, key.tenant, writes);
+    await applyInstanceWrites(this.deps.store, key.tenant, writes, this.instances);
     await this.emit(events);
     const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'succeeded', isOperation: false, error: null, failExecution: false, now: this.now() });
     if (!applied) return;
@@ -158,15 +186,20 @@ export class Engine {
     const record = await this.deps.operations.claim(key, message.task_id, message.attempt, lease, now);
     if (!record) return this.afterLostClaim(key, message);
     if (this.deps.abandonAfterClaim?.(record)) return;
-    const header = (await this.header(key, true))!;
+    const header = (await this.header(key, CLAIM_HEADER_MAX_AGE_MS))!;
     const spec = record.spec;
     if (header.status !== 'running') {
       // Cancelling (or ended): do not start new work; the task stays unfinished for a resume.
       await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'failed', isOperation: false, error: 'Not run: the execution was cancelled', failExecution: false, now });
       return;
     }
-    const outcome = await this.attempt(header, record);
-    await this.finishAttempt(header, record, outcome);
+    const started: Promise<void>[] = [];
+    try {
+      const outcome = await this.attempt(header, record, started);
+      await this.finishAttempt(header, record, outcome);
+    } finally {
+      await Promise.all(started);
+    }
   }
 
   /** A claim that did not apply: a duplicate, a stale attempt, or a redelivery after a crash past the completion. */
@@ -177,7 +210,8 @@ export class Engine {
     else if (record.state === 'failed') await this.requestCheck(key);
   }
 
-  private async attempt(header: ExecutionHeader, record: TaskRecord): Promise<AttemptOutcome> {
+  /** Runs the attempt; its task_started write goes into `started` (awaited by the caller, usually written with the outcome's events). */
+  private async attempt(header: ExecutionHeader, record: TaskRecord, started: Promise<void>[]): Promise<AttemptOutcome> {
     const spec = record.spec;
     const events: StoredEvent[] = [];
     const scope = this.scope(header);
@@ -209,7 +243,10 @@ export class Engine {
       }
       return await runCentralOperation(this, header, record, task);
     } finally {
-      await this.emit(events);
+      const written = this.emit(events, STARTED_WINDOW_MS);
+      // Handled here so a failed write is not an unhandled rejection before the caller awaits it.
+      written.catch(() => undefined);
+      started.push(written);
     }
   }
 
@@ -240,7 +277,7 @@ export class Engine {
       const initial = new Map<string, InstanceWrite>();
       if (task && outcome.runtimeProperties) initial.set(task.context_instance_id, { runtimeProperties: outcome.runtimeProperties });
       const { writes, events: stepEvents } = planLocalSteps(scope, spec.after, initial);
-      await applyInstanceWrites(this.deps.store, key.tenant, writes);
+      await applyInstanceWrites(this.deps.store, key.tenant, writes, this.instances);
       const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'succeeded', isOperation: spec.kind === 'operation', error: null, failExecution: false, now });
       if (!applied) return this.emit(events);
       if (task) events.push(cloudifyEvent(scope, 'task_succeeded', `${label} succeeded`, details));

@@ -9,7 +9,7 @@ import type { NodeInstanceData, NodeInstanceState } from '../../deployments/mode
 import { nodeInstanceRef } from '../../deployments/node-instances';
 import { cloudifyEvent } from '../../events/model';
 import type { EventScope, StoredEvent } from '../../events/model';
-import type { ModelStore } from '../../ports/model-store';
+import type { Entity, ModelStore } from '../../ports/model-store';
 import type { LocalTask } from './persisted';
 
 export interface InstanceWrite {
@@ -33,17 +33,47 @@ export function planLocalSteps(scope: EventScope, steps: LocalTask[], initial: M
   return { writes, events };
 }
 
-/** Applies planned writes to the node instances (read-modify-write with the version check, retried). */
-export async function applyInstanceWrites(store: ModelStore, tenant: string, writes: Map<string, InstanceWrite>): Promise<void> {
+/** The node instances an engine last wrote, by `<tenant>#<instance id>` (bounded; see applyInstanceWrites). */
+export type InstanceCache = Map<string, Entity<NodeInstanceData>>;
+const INSTANCE_CACHE_LIMIT = 20000;
+
+function changeFor(write: InstanceWrite): (current: Entity<NodeInstanceData>) => NodeInstanceData | undefined {
+  return (current) => {
+    const data = current.data;
+    const state = (write.state ?? data.state) as NodeInstanceState;
+    const props = write.runtimeProperties ? { ...data.runtime_properties, ...write.runtimeProperties } : data.runtime_properties;
+    if (state === data.state && !write.runtimeProperties) return undefined;
+    return { ...data, state, runtime_properties: props };
+  };
+}
+
+/**
+ * Applies planned writes to the node instances with the model store's version check. An instance
+ * this engine wrote last is written straight from the remembered version (no read: an install
+ * writes each instance's state three or four times in a row); when someone else changed it since,
+ * the version check refuses that write and it is redone as a read-modify-write.
+ */
+export async function applyInstanceWrites(store: ModelStore, tenant: string, writes: Map<string, InstanceWrite>, cache?: InstanceCache): Promise<void> {
   await Promise.all(
-    [...writes].map(([instanceId, write]) =>
-      store.modify<NodeInstanceData>(nodeInstanceRef(tenant, instanceId), (current) => {
-        const data = current.data;
-        const state = (write.state ?? data.state) as NodeInstanceState;
-        const props = write.runtimeProperties ? { ...data.runtime_properties, ...write.runtimeProperties } : data.runtime_properties;
-        if (state === data.state && !write.runtimeProperties) return undefined;
-        return { ...data, state, runtime_properties: props };
-      }),
-    ),
+    [...writes].map(async ([instanceId, write]) => {
+      const ref = nodeInstanceRef(tenant, instanceId);
+      const change = changeFor(write);
+      const key = `${tenant}#${instanceId}`;
+      const known = cache?.get(key);
+      let result: Entity<NodeInstanceData> | undefined;
+      const data = known ? change(known) : undefined;
+      if (known && data) {
+        try {
+          result = await store.update<NodeInstanceData>({ ref, expectedVersion: known.version, data });
+        } catch {
+          // Changed (or removed) since: the read-modify-write below decides with the current item.
+          cache?.delete(key);
+        }
+      }
+      result ??= await store.modify<NodeInstanceData>(ref, change);
+      if (!cache) return;
+      if (cache.size >= INSTANCE_CACHE_LIMIT) cache.clear();
+      cache.set(key, result);
+    }),
   );
 }

@@ -1,0 +1,61 @@
+/**
+ * Coalesces the engine's event writes: the events of the tasks one worker runs at the same time
+ * (an SQS batch runs its messages concurrently) are written together, up to BATCH_SIZE per write,
+ * instead of one write per emit. Every `emit` resolves only when its events are stored (or rejects
+ * with the write's error), so a handler that awaits its emits never returns with events unwritten.
+ *
+ * Each emit says how long its events may wait: a task's `task_started` may wait for its outcome's
+ * events (one write for both when the operation is quick), the outcome's events go out after a
+ * short window that lets concurrent tasks join.
+ */
+import type { StoredEvent } from '../../events/model';
+import type { EventSink } from '../../ports/event-store';
+
+/** The event store writes 25 events per request; a full batch goes out at once. */
+const BATCH_SIZE = 25;
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+export class EventBatcher {
+  private pending: StoredEvent[] = [];
+  private waiters: Waiter[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private deadline = Infinity;
+
+  constructor(private readonly sink: EventSink) {}
+
+  /** Stores `events` within about `maxDelayMs`, together with whatever else is pending then. */
+  emit(events: StoredEvent[], maxDelayMs: number): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push(...events);
+      this.waiters.push({ resolve, reject });
+      if (this.pending.length >= BATCH_SIZE || maxDelayMs <= 0) return this.flush();
+      const due = Date.now() + maxDelayMs;
+      if (due < this.deadline) {
+        this.deadline = due;
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.flush(), maxDelayMs);
+      }
+    });
+  }
+
+  /** Writes everything pending now. */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.deadline = Infinity;
+    const events = this.pending;
+    const waiters = this.waiters;
+    this.pending = [];
+    this.waiters = [];
+    if (events.length === 0) return;
+    this.sink.emit(events).then(
+      () => waiters.forEach((waiter) => waiter.resolve()),
+      (err: unknown) => waiters.forEach((waiter) => waiter.reject(err)),
+    );
+  }
+}
