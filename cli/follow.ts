@@ -23,7 +23,7 @@ export function formatEvent(event: Event, colour = useColour()): string {
   const where = [event.node_instance_id, event.operation].filter((part) => typeof part === 'string' && part !== '').join('.');
   const message = typeof event.message === 'string' ? event.message : JSON.stringify((event.message as { text?: string } | undefined)?.text ?? event.message ?? '');
   const causes = Array.isArray(event.error_causes) ? (event.error_causes as { message?: string; type?: string }[]).map((c) => `\n    ${c.type ?? 'Error'}: ${c.message ?? ''}`).join('') : '';
-  let label = kind.padEnd(15);
+  let label = kind.padEnd(19);
   if (colour) {
     const c: Colour = /failed|error/.test(kind) ? 'red' : (LEVEL_COLOURS[kind] ?? (/succeeded/.test(kind) ? 'green' : 'cyan'));
     label = paint(label, c);

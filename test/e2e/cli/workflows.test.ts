@@ -90,9 +90,14 @@ function onPty(args: string[]): Promise<Run> {
   });
 }
 
-/** The last line the terminal shows, escape codes removed. */
+/** The text with escape codes removed and carriage returns as line ends. */
+function plain(text: string): string {
+  return text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\r\n?/g, '\n'); // eslint-disable-line no-control-regex
+}
+
+/** The last line the terminal shows. */
 function lastLine(text: string): string {
-  return text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').trimEnd().split(/\r?\n|\r/).at(-1) ?? ''; // eslint-disable-line no-control-regex
+  return plain(text).trimEnd().split('\n').at(-1) ?? '';
 }
 
 beforeAll(async () => {
@@ -129,6 +134,11 @@ describe('executions with the workflow engine', () => {
     expect(install.code).toBe(0);
     expect(install.stdout).toMatch(/\[#{30}\] 8\/8 operations 100% {2}terminated/);
     expect(lastLine(install.stdout)).toBe("Finished executing workflow 'install' on deployment 'ok': completed");
+    // The engine's events, printed above the bar as they arrive: the bar's line is cleared, the event written, the bar redrawn.
+    const shown = plain(install.stdout);
+    expect(shown).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}workflow_started {4}Starting 'install' workflow execution$/m);
+    expect(shown).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}task_succeeded {6}\[host_\w+\.cloudify\.interfaces\.lifecycle\.create\] /m);
+    expect(install.stdout).toContain('started\x1b[39m\r\x1b[2K20');
 
     const instances = await cli.json<{ items: { node_id: string; state: string }[] }>(['node-instances', 'list', '-d', 'ok']);
     expect(instances.items.map((i) => i.state)).toEqual(['started', 'started', 'started']);
@@ -140,6 +150,8 @@ describe('executions with the workflow engine', () => {
     const uninstall = await cli.run(['executions', 'start', 'uninstall', '-d', 'ok', '--timeout', '120']);
     expect(uninstall.code).toBe(0);
     expect(uninstall.stdout).toMatch(/^Execution \S+ terminated \(6\/6 operations\)$/m);
+    expect(uninstall.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}task_succeeded {6}\[host_\w+\.cloudify\.interfaces\.lifecycle\.stop\] /m);
+    expect(uninstall.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}workflow_succeeded {2}'uninstall' workflow execution succeeded$/m);
     expect(uninstall.stdout.trimEnd().split('\n').at(-1)).toBe("Finished executing workflow 'uninstall' on deployment 'ok': completed");
     await cli.ok(['deployments', 'delete', 'ok']);
   });
