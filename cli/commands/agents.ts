@@ -81,14 +81,19 @@ export function agentsCommand(): Command {
       .command('install-command')
       .description("Mint a host's agent token and print the command that starts its agent (minting again rotates the token)")
       .argument('[node-instance-id]', 'the host instance (a cloudify.nodes.Compute with install_method provided or init_script)')
-      .option('-d, --deployment-id <id>', "every agent host of this deployment (instead of one instance)")
+      .option('-d, --deployment-id <id>', 'every agent host of this deployment (with -n: the deployment of that instance)')
+      .option('-n, --node-instance-id <id>', 'the host instance (same as the argument; with -d, checked to be one of its agent hosts)')
       .option('--local', 'the host is this machine: run the agent from this checkout')
       .option('--json', 'print the credentials and commands as JSON')
       .action(
-        action(async (cmd, instanceId: string | undefined, options: { deploymentId?: string; local?: boolean; json?: boolean }) => {
-          if (!instanceId === !options.deploymentId) throw new UsageError('Give a node instance id or -d/--deployment-id (one of them)');
+        action(async (cmd, argument: string | undefined, options: { deploymentId?: string; nodeInstanceId?: string; local?: boolean; json?: boolean }) => {
+          if (argument && options.nodeInstanceId && argument !== options.nodeInstanceId) throw new UsageError('Give the node instance once (argument or -n/--node-instance-id)');
+          const instanceId = argument ?? options.nodeInstanceId;
+          if (!instanceId && !options.deploymentId) throw new UsageError('Give a node instance id (-n) or -d/--deployment-id');
           const client = clientFor(cmd);
-          const ids = instanceId ? [instanceId] : await agentHosts(client, options.deploymentId!);
+          const hosts = options.deploymentId ? await agentHosts(client, options.deploymentId) : undefined;
+          if (instanceId && hosts && !hosts.includes(instanceId)) throw new UsageError(`${instanceId} is not an agent host of deployment ${options.deploymentId} (its agent hosts: ${hosts.join(', ')})`, 1);
+          const ids = instanceId ? [instanceId] : hosts!;
           const results: (Credentials & { node_instance_id: string; command: string })[] = [];
           for (const id of ids) {
             const credentials = await client.request<Credentials>('POST', `/agents/${encodeURIComponent(id)}/credentials`);
@@ -103,6 +108,7 @@ export function agentsCommand(): Command {
         }),
       ),
     'stratus agents install-command -d hello --local',
+    'stratus agents install-command -d hello -n vm_a1b2c3 --local',
     'stratus agents install-command vm_a1b2c3',
   );
   return agents;

@@ -112,4 +112,21 @@ describe('single-file agent bundle and install script', () => {
     const app = (await instances(h, 'bundled')).find((i) => i.node_id === 'app')!;
     expect(app.runtime_properties).toMatchObject({ where: 'bundle on 127.0.0.1' });
   }, 200000);
+
+  it('install-command -d DEPLOYMENT -n NODE_INSTANCE picks that host and checks it belongs to the deployment', async () => {
+    const cli = new Cli(h.runtime);
+    const all = await instances(h, 'bundled');
+    const host = all.find((i) => i.node_id === 'host')!.id as string;
+    const app = all.find((i) => i.node_id === 'app')!.id as string;
+    const local = (await cli.ok(['agents', 'install-command', '-d', 'bundled', '-n', host, '--local'])).trim().split('\n');
+    expect(local).toHaveLength(2);
+    expect(local[0]).toBe(`# Host ${host}: run on that host (this machine); the token is shown only this once.`);
+    expect(local[1]).toMatch(/^STRATUS_AGENT_TOKEN=sagt-\S+ node \/\S+\/agent\/bin\.mjs --manager http:\/\/127\.0\.0\.1:\d+ --ws-url ws:\/\/127\.0\.0\.1:\d+\/ws$/);
+    const wrong = await cli.run(['agents', 'install-command', '-d', 'bundled', '-n', app]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain(`${app} is not an agent host of deployment bundled (its agent hosts: ${host})`);
+    const twice = await cli.run(['agents', 'install-command', host, '-n', app]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('Give the node instance once');
+  }, 60000);
 });
