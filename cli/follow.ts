@@ -1,12 +1,16 @@
 /**
  * Following an execution (`executions start`, `executions get --follow`): polls the execution for
  * its status and operation counts and `GET /events` for what happened (by offset, sorted by
- * reported_timestamp, as `cfy` does), printing each event as it arrives. On a terminal a live bar
+ * reported_timestamp, as `cfy` does), printing each event as it arrives. When the WebSocket API
+ * answers, the CLI also subscribes to the execution's events and prints them as they are pushed;
+ * polling stays on underneath (events are printed once, by `_storage_id`), so nothing is missed
+ * when pushes are dropped or the socket closes. On a terminal a live bar
  * of finished/total operations stays on the last line (events are printed above it); elsewhere the
  * status changes are printed as plain lines. Returns the final execution.
  */
 import type { StratusClient } from './client/client';
 import { ApiError } from './client/errors';
+import { subscribeExecution, wsUrlOf } from './client/live';
 import { END_STATES, sleep } from './client/wait';
 import type { Execution } from './client/wait';
 import { localTime, paint, statusColour, useColour } from './output';
@@ -58,11 +62,21 @@ export class FollowTimeout extends ApiError {
 
 export async function followExecution(client: StratusClient, id: string, options: FollowOptions): Promise<Execution> {
   const out = options.out ?? process.stdout;
-  const live = out.isTTY === true;
+  const tty = out.isTTY === true;
   const interval = options.intervalMs ?? 1000;
   const deadline = Date.now() + options.timeoutSeconds * 1000;
   let offset = 0;
   let eventsServed = options.events !== false;
+  /** Events already printed (live ones arrive again through polling, which guarantees none is missed). */
+  const printed = new Set<string>();
+  const printEvent = (event: Event) => {
+    const key = typeof event._storage_id === 'string' ? event._storage_id : undefined;
+    if (key !== undefined) {
+      if (printed.has(key)) return;
+      printed.add(key);
+    }
+    line(formatEvent(event));
+  };
   let barShown = false;
   let lastStatus = '';
 
@@ -71,7 +85,7 @@ export async function followExecution(client: StratusClient, id: string, options
     barShown = false;
   };
   const showBar = (execution: Execution) => {
-    if (!live) return;
+    if (!tty) return;
     clearBar();
     out.write(paint(progressLine(execution), statusColour(execution.status) ?? 'bold', out));
     barShown = true;
@@ -95,31 +109,51 @@ export async function followExecution(client: StratusClient, id: string, options
         }
         throw err;
       }
-      for (const event of page.items) line(formatEvent(event));
+      for (const event of page.items) printEvent(event);
       offset += page.items.length;
       if (page.items.length < 100) return;
     }
   };
 
-  for (;;) {
-    const execution = await client.get<Execution>(`/executions/${encodeURIComponent(id)}`);
-    await drainEvents();
-    if (execution.status !== lastStatus && !live) line(`Execution ${execution.id} ${execution.status} (${Number(execution.finished_operations ?? 0)}/${Number(execution.total_operations ?? 0)} operations)`);
-    lastStatus = execution.status;
-    showBar(execution);
-    if (END_STATES.has(execution.status)) {
-      // Events reported just before the end may still be on their way to the store.
-      await sleep(Math.min(interval, 500));
+  // Subscribe first, then read the history (docs/events.md): live events show at once.
+  let pushedFirst = 0;
+  const onPushed = (events: Event[]) => {
+    for (const event of events) {
+      const before = printed.size;
+      printEvent(event);
+      if (printed.size > before) pushedFirst += 1;
+    }
+  };
+  const subscription = eventsServed ? await subscribeExecution(client.credentials, wsUrlOf(client.base), id, onPushed) : undefined;
+  if (subscription && process.env.STRATUS_DEBUG) process.stderr.write(`Following events live over ${subscription.url}\n`);
+  try {
+    return await pollUntilEnd();
+  } finally {
+    subscription?.close();
+    if (subscription && process.env.STRATUS_DEBUG) process.stderr.write(`${pushedFirst} events arrived live before polling found them\n`);
+  }
+
+  async function pollUntilEnd(): Promise<Execution> {
+    for (;;) {
+      const execution = await client.get<Execution>(`/executions/${encodeURIComponent(id)}`);
       await drainEvents();
+      if (execution.status !== lastStatus && !tty) line(`Execution ${execution.id} ${execution.status} (${Number(execution.finished_operations ?? 0)}/${Number(execution.total_operations ?? 0)} operations)`);
+      lastStatus = execution.status;
       showBar(execution);
-      if (live) out.write('\n');
-      return execution;
+      if (END_STATES.has(execution.status)) {
+        // Events reported just before the end may still be on their way to the store.
+        await sleep(Math.min(interval, 500));
+        await drainEvents();
+        showBar(execution);
+        if (tty) out.write('\n');
+        return execution;
+      }
+      if (Date.now() >= deadline) {
+        clearBar();
+        throw new FollowTimeout(execution, options.timeoutSeconds);
+      }
+      await sleep(interval);
     }
-    if (Date.now() >= deadline) {
-      clearBar();
-      throw new FollowTimeout(execution, options.timeoutSeconds);
-    }
-    await sleep(interval);
   }
 }
 

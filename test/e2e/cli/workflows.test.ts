@@ -147,7 +147,12 @@ describe('executions with the workflow engine', () => {
     expect(executions.items).toEqual([expect.objectContaining({ workflow_id: 'install', status: 'terminated', total_operations: 8, finished_operations: 8 })]);
 
     // Off a terminal: plain lines, the same final line.
-    const uninstall = await cli.run(['executions', 'start', 'uninstall', '-d', 'ok', '--timeout', '120']);
+    const uninstall = await cli.run(['executions', 'start', 'uninstall', '-d', 'ok', '--timeout', '120'], { env: { STRATUS_DEBUG: '1' } });
+    // Events come live over the WebSocket API too (polling stays on underneath; each is printed once).
+    expect(uninstall.stderr).toMatch(/^Following events live over ws:\/\/127\.0\.0\.1:\d+\/ws$/m);
+    expect(Number(/^(\d+) events arrived live before polling found them$/m.exec(uninstall.stderr)?.[1])).toBeGreaterThan(0);
+    const eventLines = uninstall.stdout.split('\n').filter((l) => /^\d{4}-/.test(l));
+    expect(new Set(eventLines).size).toBe(eventLines.length);
     expect(uninstall.code).toBe(0);
     expect(uninstall.stdout).toMatch(/^Execution \S+ terminated \(6\/6 operations\)$/m);
     expect(uninstall.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}task_succeeded {6}\[host_\w+\.cloudify\.interfaces\.lifecycle\.stop\] /m);
