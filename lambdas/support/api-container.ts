@@ -12,6 +12,7 @@ import { LocalKeySecretCipher } from '../../adapters/local-key/secret-cipher';
 import { S3FileStore } from '../../adapters/s3/file-store';
 import { SecretsManagerAdminPassword } from '../../adapters/secrets-manager/admin-password';
 import { SqsQueueSender } from '../../adapters/sqs/queue-sender';
+import { ManagementApiConnectionGateway } from '../../adapters/websocket/management-api-gateway';
 import { parseRemoteUrlPolicy } from '../../src/blueprints/remote-archive';
 import { Authentication } from '../../src/api/auth/authenticate';
 import { UserConnectAuthenticator } from '../../src/api/auth/connect-authenticator';
@@ -80,6 +81,7 @@ export function apiDependencies(settings: HandlerSettings, clients: AwsClients):
     manager: { host: hostOf(settings.config.restUrl) },
     events: eventIndexFor(settings),
     agentPackage: agentPackageFor(settings, clients),
+    ...(settings.config.wsManagementUrl ? { connections: new ManagementApiConnectionGateway(clients.management(settings.config.wsManagementUrl)) } : {}),
     ...(settings.config.tables.operations ? { operations: new DynamoOperationStore({ client: clients.documents, tableName: settings.config.tables.operations }) } : {}),
   };
 }

@@ -111,7 +111,9 @@ export function agentRoutes(services: ApiServices, gateway?: ConnectionGateway):
         const id = request.params.node_instance_id;
         if (!(await store.get(agentRef(caller.tenant, id)))) throw entityNotFound('Agent', id);
         const connection = await revokeAgentCredential(store, caller.tenant, id);
-        if (connection && gateway) await gateway.close(connection);
+        const closer = gateway ?? services.deps.connections;
+        // The agent is told at once: its reconnect is then refused (the credential is gone).
+        if (connection && closer) await closer.close(connection);
         return jsonResponse(200, { id, revoked: true });
       }),
     },

@@ -9,6 +9,7 @@
  */
 import type { AdminPasswordSource } from '../ports/admin-password';
 import type { AgentPackageSource } from '../ports/agent-package';
+import type { ConnectionGateway } from '../ports/connections';
 import type { EventIndex } from '../ports/event-index';
 import type { FileStore } from '../ports/file-store';
 import type { ModelStore } from '../ports/model-store';
@@ -41,6 +42,8 @@ export interface ApiDependencies {
   operations?: Pick<OperationStore, 'getHeader'>;
   /** The single-file agent bundle hosts download (`GET /agents/package`); absent: none is served. */
   agentPackage?: AgentPackageSource;
+  /** The WebSocket API's @connections endpoint: revoking an agent credential closes its connection. */
+  connections?: ConnectionGateway;
   now?: () => Date;
 }
 

@@ -142,6 +142,8 @@ export const FUNCTIONS = {
       openSearch: 'readWrite',
       secretsKey: 'encryptDecrypt',
       adminSecret: true,
+      // Revoking an agent credential (DELETE /agents/{id}/credentials) closes its live connection.
+      manageConnections: true,
     },
     entry: 'lambdas/http-api.ts',
     description: 'REST API v3.1 (API Gateway HTTP API, payload v2)',

@@ -4,7 +4,9 @@
  *   2-hour limit): the agent reconnects with backoff and keeps running operations;
  * - a result the manager never acknowledged (the network goes silent right after the script ends,
  *   then the agent is killed) stays in the agent's outbox on disk and is resent by the restarted
- *   agent: the engine applies it once and the script is not run again.
+ *   agent: the engine applies it once and the script is not run again;
+ * - revoking the credential (DELETE /agents/{id}/credentials) closes the live connection and the
+ *   agent's reconnects are refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
@@ -183,4 +185,18 @@ describe('agent resilience', () => {
     expect((await readFile(path.join(work, 'runs'), 'utf8')).trim().split('\n')).toEqual(['run']);
     await waitFor('the outbox to empty after the ack', async () => ((await readdir(outboxDir)).some((n) => n.endsWith('.json')) ? undefined : true), 10000);
   }, 200000);
+
+  it('closes the live connection of a revoked credential; the agent cannot come back', async () => {
+    await deploy(h, 'revoked', blueprint('#!/bin/sh\ntrue'));
+    const host = await hostOf('revoked');
+    const minted = await h.rest.ok('POST', `/api/v3.1/agents/${host}/credentials`, 200);
+    const agent = startAgent(minted.ws_url as string, minted.token as string, path.join(work, 'revoked-agent'));
+    await waitFor('the agent to register', async () => (count(agent, /registered as the agent/) >= 1 ? true : undefined), 30000);
+
+    expect(await h.rest.ok('DELETE', `/api/v3.1/agents/${host}/credentials`, 200)).toEqual({ id: host, revoked: true });
+    await waitFor('the connection to close', async () => (count(agent, /disconnected \(\d+\)/) >= 1 ? true : undefined), 15000);
+    await waitFor('the reconnect to be refused', async () => (count(agent, /the manager refused the connection: HTTP 401 \(wrong, rotated or revoked agent token\)/) >= 1 ? true : undefined), 30000);
+    expect(count(agent, /registered as the agent/)).toBe(1);
+    expect((await h.rest.list(`/api/v3.1/agents?node_instance_ids=${host}`)).items[0]).toMatchObject({ id: host, state: 'stopped' });
+  }, 120000);
 });
