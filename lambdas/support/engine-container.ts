@@ -17,6 +17,7 @@ import { TeeEventSink } from '../../src/events/pipeline/tee-sink';
 import { OperationRegistry } from '../../src/operations/registry';
 import { Engine, engineConfigFromEnv } from '../../src/workflows/engine';
 import type { EngineDeps } from '../../src/workflows/engine';
+import { ManagementApiConnectionGateway } from '../../adapters/websocket/management-api-gateway';
 import { registerAgentOperations } from '../../src/agents/operations';
 import { agentDispatcher } from './agents';
 import type { HandlerSettings } from './settings';
@@ -30,13 +31,17 @@ export function createEngine(settings: HandlerSettings, overrides: Partial<Engin
   // queue (indexed for GET /events and pushed to live subscribers).
   const minimalStore = new DynamoEventStore(clients.documents, operationsTable);
   const events = settings.config.queues.events ? new TeeEventSink([minimalStore, new QueueEventSink(queues)]) : minimalStore;
+  const store = new DynamoModelStore({ client: clients.documents, tableName: requireTable(settings.config, 'model'), files: bucket ? new S3FileStore(clients.s3, bucket) : undefined });
+  // Uninstall's agent delete revokes the host's credential and closes its connection.
+  const wsManagement = settings.config.wsManagementUrl;
+  const gateway = wsManagement ? new ManagementApiConnectionGateway(clients.management(wsManagement)) : undefined;
   return new Engine({
-    store: new DynamoModelStore({ client: clients.documents, tableName: requireTable(settings.config, 'model'), files: bucket ? new S3FileStore(clients.s3, bucket) : undefined }),
+    store,
     operations: new DynamoOperationStore({ client: clients.documents, tableName: operationsTable }),
     queues,
     events,
     agents: agentDispatcher(settings, clients),
-    registry: registerAgentOperations(new OperationRegistry()),
+    registry: registerAgentOperations(new OperationRegistry(), { store, gateway }),
     config: engineConfigFromEnv(process.env),
     ...overrides,
   });

@@ -35,6 +35,8 @@ export interface OperationContext {
   operation: string;
   executionId: string;
   deploymentId: string | null;
+  /** The execution's tenant (set by the engine; absent in contexts built elsewhere). */
+  tenant?: string;
   inputs: Dict;
   /** 1 for the first run, 2 for the first retry, ... */
   attempt: number;

@@ -71,6 +71,7 @@ export async function runCentralOperation(engine: Engine, header: ExecutionHeade
       operation: task.name,
       executionId: header.executionId,
       deploymentId: header.deploymentId,
+      tenant: header.tenant,
       inputs,
       attempt: record.attempt,
       maxRetries: task.call.max_retries ?? header.maxRetries,

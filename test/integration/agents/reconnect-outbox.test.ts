@@ -6,7 +6,7 @@
  *   then the agent is killed) stays in the agent's outbox on disk and is resent by the restarted
  *   agent: the engine applies it once and the script is not run again;
  * - revoking the credential (DELETE /agents/{id}/credentials) closes the live connection and the
- *   agent's reconnects are refused.
+ *   agent's reconnects are refused; uninstall (cloudify_agent.delete of the host) does the same.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
@@ -24,7 +24,7 @@ import { DynamoModelStore } from '../../../adapters/dynamodb/model-store';
 import { ManagementApiConnectionGateway } from '../../../adapters/websocket/management-api-gateway';
 import { agentRef } from '../../../src/agents/records';
 import type { AgentData } from '../../../src/agents/records';
-import { deploy, HEADER, instances, run, startHarness, waitFor, waitForEnd } from '../workflows/engine/harness';
+import { deploy, events, HEADER, instances, run, startHarness, waitFor, waitForEnd } from '../workflows/engine/harness';
 import type { Harness } from '../workflows/engine/harness';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -199,4 +199,20 @@ describe('agent resilience', () => {
     expect(count(agent, /registered as the agent/)).toBe(1);
     expect((await h.rest.list(`/api/v3.1/agents?node_instance_ids=${host}`)).items[0]).toMatchObject({ id: host, state: 'stopped' });
   }, 120000);
+
+  it('uninstall revokes the host agent credential and closes its connection', async () => {
+    await deploy(h, 'removed', blueprint('#!/bin/sh\nctx instance runtime-properties installed yes'));
+    const host = await hostOf('removed');
+    const minted = await h.rest.ok('POST', `/api/v3.1/agents/${host}/credentials`, 200);
+    const agent = startAgent(minted.ws_url as string, minted.token as string, path.join(work, 'removed-agent'));
+    await waitFor('the agent to register', async () => (count(agent, /registered as the agent/) >= 1 ? true : undefined), 30000);
+    const install = await run(h, 'removed', 'install');
+    expect(await waitForEnd(h, install.id as string, 90000)).toMatchObject({ status: 'terminated', error: '' });
+
+    const uninstall = await run(h, 'removed', 'uninstall');
+    expect(await waitForEnd(h, uninstall.id as string, 90000)).toMatchObject({ status: 'terminated', error: '' });
+    expect((await events(h, uninstall.id as string)).map((e) => e.message)).toContain(`Agent delete: the agent credential of host ${host} is revoked and its connection closed`);
+    expect((await h.rest.list(`/api/v3.1/agents?node_instance_ids=${host}`)).items[0]).toMatchObject({ id: host, state: 'stopped' });
+    await waitFor('the reconnect to be refused', async () => (count(agent, /the manager refused the connection: HTTP 401/) >= 1 ? true : undefined), 30000);
+  }, 200000);
 });
