@@ -93,6 +93,11 @@ export function agentRoutes(services: ApiServices, gateway?: ConnectionGateway):
       pattern: '/api/v3.1/agents/{node_instance_id}/credentials',
       handler: secured(auth, async (request, caller) => {
         const minted = await mintAgentCredential(store, caller.tenant, request.params.node_instance_id, services.now());
+        // Rotation: an agent still connected with the old token is disconnected now (its reconnect
+        // is refused) rather than acting until its next connect.
+        const previous = minted.agent.data.connection_id;
+        const closer = gateway ?? services.deps.connections;
+        if (previous && closer) await closer.close(previous);
         const urls = managerUrls(services, request);
         return jsonResponse(200, {
           token: minted.token,

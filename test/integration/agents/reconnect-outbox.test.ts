@@ -6,7 +6,8 @@
  *   then the agent is killed) stays in the agent's outbox on disk and is resent by the restarted
  *   agent: the engine applies it once and the script is not run again;
  * - revoking the credential (DELETE /agents/{id}/credentials) closes the live connection and the
- *   agent's reconnects are refused; uninstall (cloudify_agent.delete of the host) does the same.
+ *   agent's reconnects are refused; uninstall (cloudify_agent.delete of the host) does the same;
+ *   rotating it disconnects the agent of the old token.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
@@ -214,5 +215,23 @@ describe('agent resilience', () => {
     expect((await events(h, uninstall.id as string)).map((e) => e.message)).toContain(`Agent delete: the agent credential of host ${host} is revoked and its connection closed`);
     expect((await h.rest.list(`/api/v3.1/agents?node_instance_ids=${host}`)).items[0]).toMatchObject({ id: host, state: 'stopped' });
     await waitFor('the reconnect to be refused', async () => (count(agent, /the manager refused the connection: HTTP 401/) >= 1 ? true : undefined), 30000);
+  }, 200000);
+
+  it('rotating the credential disconnects the agent of the old token; the new token works', async () => {
+    await deploy(h, 'rotated', blueprint('#!/bin/sh\nctx instance runtime-properties rotated yes'));
+    const host = await hostOf('rotated');
+    const first = await h.rest.ok('POST', `/api/v3.1/agents/${host}/credentials`, 200);
+    const old = startAgent(first.ws_url as string, first.token as string, path.join(work, 'rotated-old'));
+    await waitFor('the agent to register', async () => (count(old, /registered as the agent/) >= 1 ? true : undefined), 30000);
+
+    const second = await h.rest.ok('POST', `/api/v3.1/agents/${host}/credentials`, 200);
+    expect(second.token).not.toBe(first.token);
+    await waitFor('the old agent to be refused', async () => (count(old, /the manager refused the connection: HTTP 401/) >= 1 ? true : undefined), 30000);
+    old.child.kill('SIGKILL');
+    const fresh = startAgent(second.ws_url as string, second.token as string, path.join(work, 'rotated-new'));
+    await waitFor('the new agent to register', async () => (count(fresh, /registered as the agent/) >= 1 ? true : undefined), 30000);
+    const install = await run(h, 'rotated', 'install');
+    expect(await waitForEnd(h, install.id as string, 90000)).toMatchObject({ status: 'terminated', error: '' });
+    expect((await instances(h, 'rotated')).find((i) => i.node_id === 'app')!.runtime_properties).toMatchObject({ rotated: 'yes' });
   }, 200000);
 });
