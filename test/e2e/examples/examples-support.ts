@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import type { Cli } from '../cli/cli-process';
 
@@ -63,5 +64,25 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
     if (value !== undefined) return value;
     if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+/**
+ * Kills what an example left running when a test failed half way: the processes whose command line
+ * holds the test's own temporary HOME (only this test's servers do). Linux /proc; elsewhere a no-op.
+ */
+export function killLeftovers(home: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return;
+  }
+  for (const pid of entries) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${home}/.stratus-examples/`)) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
   }
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { LocalRuntime } from '../../../local/runtime';
 import { startTestRuntime } from '../../support/local-runtime';
 import { Cli, repoRoot } from '../cli/cli-process';
-import { freePort, get, killGroup, portOpen, startLocalAgent, waitUntil } from './examples-support';
+import { freePort, get, killGroup, killLeftovers, portOpen, startLocalAgent, waitUntil } from './examples-support';
 
 const EXAMPLE = path.join(repoRoot, 'examples/hello-world');
 let runtime: LocalRuntime;
@@ -24,6 +24,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (agent) killGroup(agent);
+  if (cli) killLeftovers(cli.home);
   await runtime?.stop();
 });
 
