@@ -100,9 +100,11 @@ export function agentsCommand(): Command {
             results.push({ ...credentials, node_instance_id: id, command: agentCommand(credentials, options.local === true) });
           }
           if (options.json) return printJson(results);
+          // stdout holds only the command lines (one per host), so `sh -c "$(stratus agents
+          // install-command ...)"` runs them as printed; the notes go to stderr.
           for (const result of results) {
-            print(`# Host ${result.node_instance_id}: run on that host${options.local ? ' (this machine)' : ''}; the token is shown only this once.`);
-            if (!options.local && !result.install_script_url) print('# (copy the agent/ folder of a Stratus checkout there first: no single-file agent is served yet)');
+            process.stderr.write(`# Host ${result.node_instance_id}: run on that host${options.local ? ' (this machine)' : ''}; the token is shown only this once.\n`);
+            if (!options.local && !result.install_script_url) process.stderr.write('# (copy the agent/ folder of a Stratus checkout there first: this manager serves no single-file agent)\n');
             print(result.command);
           }
         }),

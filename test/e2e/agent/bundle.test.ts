@@ -82,7 +82,8 @@ describe('single-file agent bundle and install script', () => {
     const cli = new Cli(h.runtime);
     const host = (await instances(h, 'bundled')).find((i) => i.node_id === 'host')!.id as string;
     const printed = await cli.ok(['agents', 'install-command', host]);
-    const line = printed.trim().split('\n').at(-1)!;
+    expect(printed.split('\n')).toHaveLength(2); // one line and its newline
+    const line = printed.trim();
     const match = /^curl -fsSL (\S+) \| STRATUS_AGENT_TOKEN=(sagt-\S+) sh$/.exec(line);
     expect(match).not.toBeNull();
     const [, scriptUrl, token] = match!;
@@ -118,10 +119,11 @@ describe('single-file agent bundle and install script', () => {
     const all = await instances(h, 'bundled');
     const host = all.find((i) => i.node_id === 'host')!.id as string;
     const app = all.find((i) => i.node_id === 'app')!.id as string;
-    const local = (await cli.ok(['agents', 'install-command', '-d', 'bundled', '-n', host, '--local'])).trim().split('\n');
-    expect(local).toHaveLength(2);
-    expect(local[0]).toBe(`# Host ${host}: run on that host (this machine); the token is shown only this once.`);
-    expect(local[1]).toMatch(/^STRATUS_AGENT_TOKEN=sagt-\S+ node \/\S+\/agent\/bin\.mjs --manager http:\/\/127\.0\.0\.1:\d+ --ws-url ws:\/\/127\.0\.0\.1:\d+\/ws$/);
+    const printed = await cli.run(['agents', 'install-command', '-d', 'bundled', '-n', host, '--local']);
+    expect(printed).toMatchObject({ code: 0, stderr: `# Host ${host}: run on that host (this machine); the token is shown only this once.\n` });
+    const local = printed.stdout.split('\n');
+    expect(local).toEqual([expect.any(String), '']); // ONE line
+    expect(local[0]).toMatch(/^STRATUS_AGENT_TOKEN=sagt-\S+ node \/\S+\/agent\/bin\.mjs --manager http:\/\/127\.0\.0\.1:\d+ --ws-url ws:\/\/127\.0\.0\.1:\d+\/ws$/);
     const wrong = await cli.run(['agents', 'install-command', '-d', 'bundled', '-n', app]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain(`${app} is not an agent host of deployment bundled (its agent hosts: ${host})`);

@@ -240,10 +240,12 @@ describe('executions with the workflow engine', () => {
     const refused = await cli.run(['agents', 'install-command', '-d', 'no-such-deployment']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('has no host with agent_config.install_method provided or init_script');
-    const printed = await cli.ok(['agents', 'install-command', '-d', 'agented', '--local']);
-    const lines = printed.trim().split('\n');
-    expect(lines[0]).toMatch(/^# Host host_\w+: run on that host \(this machine\); the token is shown only this once\.$/);
-    const command = lines[1];
+    const printed = await cli.run(['agents', 'install-command', '-d', 'agented', '--local']);
+    expect(printed.code).toBe(0);
+    expect(printed.stderr).toMatch(/^# Host host_\w+: run on that host \(this machine\); the token is shown only this once\.$/m);
+    const lines = printed.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const command = lines[0];
     expect(command).toMatch(/^STRATUS_AGENT_TOKEN=sagt-\S+ node \S+\/agent\/bin\.mjs --manager http:\/\/127\.0\.0\.1:\d+ --ws-url ws:\/\/127\.0\.0\.1:\d+\/ws$/);
     const agent = spawn('sh', ['-c', command], { cwd: cli.home, env: cli.env(), detached: true, stdio: 'ignore' });
     agentProcesses.push(agent);
