@@ -1,34 +1,12 @@
+import { HYBRID_FUNCTIONS, RUNTIME_FUNCTIONS } from '../functions/names';
 import type { Value } from '../plan';
 
 /**
- * Names of Cloudify's intrinsic functions. The parser only needs to RECOGNISE them (type checks
- * skip function values, `has_intrinsic_functions` marks operations that hold one); evaluating them
- * is src/dsl/functions/'s job.
+ * The parser only needs to RECOGNISE intrinsic functions (type checks skip function values,
+ * `has_intrinsic_functions` marks operations that hold one); the one list of their names, and
+ * their evaluation, live in src/dsl/functions/.
  */
-export const HYBRID_FUNCTIONS = [
-  'get_input',
-  'get_property',
-  'concat',
-  'merge',
-  'string_find',
-  'string_replace',
-  'string_split',
-  'string_lower',
-  'string_upper',
-] as const;
-
-export const RUNTIME_FUNCTIONS = [
-  'get_attribute',
-  'get_attributes_list',
-  'get_attributes_dict',
-  'get_secret',
-  'get_capability',
-  'get_group_capability',
-  'get_environment_capability',
-  'get_label',
-  'get_sys',
-  'get_consumers',
-] as const;
+export { HYBRID_FUNCTIONS, RUNTIME_FUNCTIONS };
 
 export const FUNCTION_NAMES: ReadonlySet<string> = new Set<string>([...HYBRID_FUNCTIONS, ...RUNTIME_FUNCTIONS]);
 
