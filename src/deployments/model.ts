@@ -14,6 +14,7 @@ import type { Dict, InputSchema, PlanGroup, PlanPolicy, PlanScalingGroup, PlanWo
 import type { Entity } from '../ports/model-store';
 import type { Label } from '../resources/labels';
 import type { Visibility } from '../resources/visibility';
+import { NODE_INSTANCE_STATES, type NodeInstanceState } from '../workflows/states';
 
 export type InstallationStatus = 'active' | 'inactive';
 export type DeploymentStatus = 'good' | 'in_progress' | 'requires_attention';
@@ -74,21 +75,8 @@ export interface NodeData {
   created_by: string;
 }
 
-export const NODE_INSTANCE_STATES = [
-  'uninitialized',
-  'initializing',
-  'creating',
-  'created',
-  'configuring',
-  'configured',
-  'starting',
-  'started',
-  'stopping',
-  'stopped',
-  'deleting',
-  'deleted',
-] as const;
-export type NodeInstanceState = (typeof NODE_INSTANCE_STATES)[number];
+// One list of node instance states, shared with the workflow graph builders.
+export { NODE_INSTANCE_STATES, type NodeInstanceState };
 
 /** A node instance is live unless it never came up or is gone. */
 export function isLive(state: NodeInstanceState): boolean {
