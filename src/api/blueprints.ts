@@ -9,6 +9,7 @@
  *   it is too large for one response);
  * - `PATCH /blueprints/{id}/set-visibility {visibility}`, `PATCH /blueprints/{id} {labels}`.
  */
+import { listVisible } from './scope';
 import { badParameters, entityNotFound } from '../model/errors';
 import { validateId } from '../model/ids';
 import { KINDS } from '../model/kinds';
@@ -28,11 +29,10 @@ import { largeJsonResponse } from './compress';
 import type { ApiServices } from './dependencies';
 import { jsonResponse } from './http';
 import type { ApiRequest } from './http';
-import { listEntities, listResponse, parseInclude, parseListQuery, project } from './list';
+import { listResponse, parseInclude, parseListQuery, project } from './list';
 import type { ListResource } from './list';
 import { canSee } from './resource-fields';
 import type { Route } from './router';
-import { listTenants } from './scope';
 import { downloadResponse } from './downloads';
 
 const BASE = '/api/v3.1/blueprints';
@@ -45,7 +45,7 @@ export async function findVisible(context: ResourceContext, caller: RequestConte
 }
 
 export function blueprintRoutes(services: ApiServices, context: ResourceContext): Route[] {
-  const { auth, store } = services;
+  const { auth } = services;
 
   const listResource: ListResource<BlueprintData> = {
     kind: KINDS.blueprint,
@@ -76,8 +76,7 @@ export function blueprintRoutes(services: ApiServices, context: ResourceContext)
       pattern: BASE,
       handler: secured(auth, async (request, caller) => {
         const query = parseListQuery(request.query, listResource);
-        const resource = caller.isAdmin ? listResource : { ...listResource, visible: (entity: Entity<BlueprintData>) => canSee(entity, caller) };
-        const result = await listEntities(store, resource, { tenants: await listTenants(services, caller, query.allTenants) }, query);
+        const result = await listVisible(services, caller, listResource, query);
         return listResponse(result.items, result.total, query.size, query.offset);
       }),
     },

@@ -9,6 +9,7 @@
  *   properties, get_secret the tenant's secrets);
  * - `DELETE /deployments/{id}?force=&delete_logs=` → 204 (src/deployments/delete.ts).
  */
+import { listVisible } from './scope';
 import { DslError, evaluateCapabilities, evaluateOutputs } from '../dsl';
 import { ApiError } from './errors';
 import { entityNotFound } from '../model/errors';
@@ -27,11 +28,10 @@ import { secured } from './auth/secured';
 import { queryBoolean, readJsonBody } from './body';
 import type { ApiServices } from './dependencies';
 import { jsonResponse } from './http';
-import { listEntities, listResponse, parseInclude, parseListQuery, project } from './list';
+import { listResponse, parseInclude, parseListQuery, project } from './list';
 import type { ListResource } from './list';
 import { canSee } from './resource-fields';
 import type { Route } from './router';
-import { listTenants } from './scope';
 
 const BASE = '/api/v3.1/deployments';
 /** Query parameters the Cloudify client sends that change nothing here. */
@@ -72,8 +72,7 @@ export function deploymentRoutes(services: ApiServices, context: ResourceContext
       pattern: BASE,
       handler: secured(auth, async (request, caller) => {
         const query = parseListQuery(request.query, listResource);
-        const resource = caller.isAdmin ? listResource : { ...listResource, visible: (entity: Entity<DeploymentData>) => canSee(entity, caller) };
-        const result = await listEntities(store, resource, { tenants: await listTenants(services, caller, query.allTenants) }, query);
+        const result = await listVisible(services, caller, listResource, query);
         return listResponse(result.items, result.total, query.size, query.offset);
       }),
     },

@@ -6,6 +6,7 @@
  * - `PATCH /node-instances/{id} {version, state?, runtime_properties?, ...}` with optimistic
  *   concurrency (src/deployments/node-instances.ts).
  */
+import { listVisible } from './scope';
 import { DslError, evaluateFunctions } from '../dsl';
 import type { Dict } from '../dsl';
 import { entityNotFound } from '../model/errors';
@@ -21,11 +22,10 @@ import { queryBoolean, readJsonBody } from './body';
 import type { ApiServices } from './dependencies';
 import { ApiError } from './errors';
 import { jsonResponse } from './http';
-import { listEntities, listResponse, parseInclude, parseListQuery, project } from './list';
+import { listResponse, parseInclude, parseListQuery, project } from './list';
 import type { ListResource } from './list';
 import { canSee } from './resource-fields';
 import type { Route } from './router';
-import { listTenants } from './scope';
 
 const BASE = '/api/v3.1/node-instances';
 
@@ -62,8 +62,7 @@ export function nodeInstanceRoutes(services: ApiServices, context: ResourceConte
       pattern: BASE,
       handler: secured(auth, async (request, caller) => {
         const query = parseListQuery(request.query, listResource);
-        const resource = caller.isAdmin ? listResource : { ...listResource, visible: (entity: Entity<NodeInstanceData>) => canSee(entity, caller) };
-        const result = await listEntities(store, resource, { tenants: await listTenants(services, caller, query.allTenants) }, query);
+        const result = await listVisible(services, caller, listResource, query);
         return listResponse(result.items, result.total, query.size, query.offset);
       }),
     },

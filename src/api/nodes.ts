@@ -4,6 +4,7 @@
  * runtime functions (get_attribute, get_secret) against the deployment, as `ctx.node.properties`
  * sees them.
  */
+import { listVisible } from './scope';
 import { DslError, evaluateNodeProperties } from '../dsl';
 import { KINDS } from '../model/kinds';
 import type { ResourceContext } from '../resources/context';
@@ -14,11 +15,9 @@ import { secured } from './auth/secured';
 import { queryBoolean } from './body';
 import type { ApiServices } from './dependencies';
 import { ApiError } from './errors';
-import { listEntities, listResponse, parseListQuery } from './list';
+import { listResponse, parseListQuery } from './list';
 import type { ListResource } from './list';
-import { canSee } from './resource-fields';
 import type { Route } from './router';
-import { listTenants } from './scope';
 
 export function nodeRoutes(services: ApiServices, _context: ResourceContext): Route[] {
   const { auth, store, secrets } = services;
@@ -36,8 +35,7 @@ export function nodeRoutes(services: ApiServices, _context: ResourceContext): Ro
       handler: secured(auth, async (request, caller) => {
         const evaluate = queryBoolean(request, '_evaluate_functions', false);
         const query = parseListQuery(request.query, listResource);
-        const resource = caller.isAdmin ? listResource : { ...listResource, visible: (entity: Entity<NodeData>) => canSee(entity, caller) };
-        const result = await listEntities(store, resource, { tenants: await listTenants(services, caller, query.allTenants) }, query);
+        const result = await listVisible(services, caller, listResource, query);
         if (evaluate) {
           const deployments = new Map<string, Entity<DeploymentData> | undefined>();
           for (const item of result.items) {

@@ -8,6 +8,7 @@
  *   405 `plugin_in_use` unless forced;
  * - `PATCH /plugins/{id}/set-visibility {visibility}`.
  */
+import { listVisible } from './scope';
 import { badParameters, entityNotFound, payloadTooLarge } from '../model/errors';
 import { isValidId, validateId } from '../model/ids';
 import { KINDS } from '../model/kinds';
@@ -25,11 +26,10 @@ import type { ApiServices } from './dependencies';
 import { downloadResponse } from './downloads';
 import { jsonResponse } from './http';
 import type { ApiRequest } from './http';
-import { listEntities, listResponse, parseInclude, parseListQuery, project } from './list';
+import { listResponse, parseInclude, parseListQuery, project } from './list';
 import type { ListResource } from './list';
 import { canSee } from './resource-fields';
 import type { Route } from './router';
-import { listTenants } from './scope';
 
 const BASE = '/api/v3.1/plugins';
 const UPLOAD_PARAMS = new Set(['visibility', 'title', 'plugin_archive_url', 'upload_id', 'private_resource', 'uploaded_at', 'created_by', 'plugin_id']);
@@ -66,7 +66,7 @@ function readUpload(request: ApiRequest) {
 }
 
 export function pluginRoutes(services: ApiServices, context: ResourceContext): Route[] {
-  const { auth, store } = services;
+  const { auth } = services;
   const listResource: ListResource<PluginData> = { kind: KINDS.plugin, fields: PLUGIN_FIELDS, globalCapable: true, render: renderPlugin };
 
   return [
@@ -75,8 +75,7 @@ export function pluginRoutes(services: ApiServices, context: ResourceContext): R
       pattern: BASE,
       handler: secured(auth, async (request, caller) => {
         const query = parseListQuery(request.query, listResource);
-        const resource = caller.isAdmin ? listResource : { ...listResource, visible: (entity: Entity<PluginData>) => canSee(entity, caller) };
-        const result = await listEntities(store, resource, { tenants: await listTenants(services, caller, query.allTenants) }, query);
+        const result = await listVisible(services, caller, listResource, query);
         return listResponse(result.items, result.total, query.size, query.offset);
       }),
     },

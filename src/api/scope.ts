@@ -6,6 +6,12 @@ import { KINDS } from '../model/kinds';
 import { SYSTEM_SCOPE } from '../ports/model-store';
 import type { RequestContext } from './auth/authenticate';
 import type { ApiServices } from './dependencies';
+import type { Entity } from '../ports/model-store';
+import { listEntities } from './list/engine';
+import type { ListResource, ListResult } from './list/engine';
+import type { ListQuery } from './list/query';
+import { canSee } from './resource-fields';
+import type { Owned } from './resource-fields';
 
 export async function allTenantNames(services: ApiServices): Promise<string[]> {
   return (await services.store.all({ tenant: SYSTEM_SCOPE, kind: KINDS.tenant })).map((tenant) => tenant.id);
@@ -17,4 +23,13 @@ export async function listTenants(services: ApiServices, context: RequestContext
   if (context.isAdmin) return existing;
   const member = new Set(Object.keys(context.user.data.tenants));
   return existing.filter((name) => member.has(name));
+}
+
+/**
+ * A list as the caller may see it: the tenants `listTenants` allows, and for non-admins only the
+ * entities `canSee` lets them see (private ones only for their creator).
+ */
+export async function listVisible<T extends Owned>(services: ApiServices, caller: RequestContext, resource: ListResource<T>, query: ListQuery): Promise<ListResult> {
+  const scoped = caller.isAdmin ? resource : { ...resource, visible: (entity: Entity<T>) => canSee(entity, caller) };
+  return listEntities(services.store, scoped, { tenants: await listTenants(services, caller, query.allTenants) }, query);
 }
