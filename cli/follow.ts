@@ -124,7 +124,7 @@ export async function followExecution(client: StratusClient, id: string, options
       if (printed.size > before) pushedFirst += 1;
     }
   };
-  const subscription = eventsServed ? await subscribeExecution(client.credentials, wsUrlOf(client.base), id, onPushed) : undefined;
+  const subscription = eventsServed ? await subscribeExecution(client.credentials, wsUrlOf(client.credentials), id, onPushed) : undefined;
   if (subscription && process.env.STRATUS_DEBUG) process.stderr.write(`Following events live over ${subscription.url}\n`);
   try {
     return await pollUntilEnd();

@@ -13,6 +13,8 @@ export interface Credentials {
   password?: string;
   token?: string;
   tenant: string;
+  /** The WebSocket API for live events (STRATUS_WS_URL or the profile's); default: the manager's `/ws`. */
+  wsUrl?: string;
 }
 
 export type Query = Record<string, string | number | boolean | string[] | undefined | null>;

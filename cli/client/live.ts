@@ -12,10 +12,13 @@ export interface LiveEvents {
   close(): void;
 }
 
-/** The WebSocket URL: STRATUS_WS_URL, else the manager's `/ws` (where the local runtime serves it). */
-export function wsUrlOf(manager: string, env: Record<string, string | undefined> = process.env): string {
-  if (env.STRATUS_WS_URL) return env.STRATUS_WS_URL;
-  return `${manager.replace(/\/+$/, '').replace(/^http/, 'ws')}/ws`;
+/**
+ * The WebSocket URL: the connection's (STRATUS_WS_URL, else the profile's `--ws-url`), else the
+ * manager's `/ws` (where the local runtime serves it).
+ */
+export function wsUrlOf(credentials: Pick<Credentials, 'manager' | 'wsUrl'>): string {
+  if (credentials.wsUrl) return credentials.wsUrl;
+  return `${credentials.manager.replace(/\/+$/, '').replace(/^http/, 'ws')}/ws`;
 }
 
 export function subscribeExecution(credentials: Credentials, url: string, executionId: string, onEvents: (events: Record<string, unknown>[]) => void, timeoutMs = 3000): Promise<LiveEvents | undefined> {

@@ -5,7 +5,8 @@
  *
  * The connection a command uses: the profile named by --profile or STRATUS_PROFILE, else the
  * current one, else the built-in `local` default (http://127.0.0.1:8080, user admin); then each of
- * STRATUS_MANAGER, STRATUS_USER, STRATUS_PASSWORD, STRATUS_TOKEN, STRATUS_TENANT overrides its field.
+ * STRATUS_MANAGER, STRATUS_USER, STRATUS_PASSWORD, STRATUS_TOKEN, STRATUS_TENANT, STRATUS_WS_URL overrides
+ * its field.
  * A user without a password, talking to a manager on this machine, gets the local runtime's
  * generated admin password from `$STRATUS_DATA_DIR/admin-password` or `./.stratus/admin-password`.
  */
@@ -21,6 +22,8 @@ export interface Profile {
   password?: string;
   token?: string;
   tenant?: string;
+  /** The manager's WebSocket API (live events when following), when it is not the manager's `/ws`. */
+  wsUrl?: string;
 }
 
 export interface ProfilesFile {
@@ -82,6 +85,17 @@ export function validateManagerUrl(value: string): string {
   return value.replace(/\/+$/, '').replace(/\/api\/v3\.1$/, '');
 }
 
+export function validateWsUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`WebSocket URL ${JSON.stringify(value)} is not a URL (expected e.g. wss://abc123.execute-api.eu-west-1.amazonaws.com/dev)`);
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError(`WebSocket URL must be ws or wss, got ${url.protocol}`);
+  return value;
+}
+
 export function isLocalManager(manager: string): boolean {
   try {
     const host = new URL(manager).hostname;
@@ -126,5 +140,6 @@ export function resolveConnection(requested: string | undefined, env: Env = proc
   const user = env.STRATUS_USER || (token ? undefined : profile.user);
   let password = env.STRATUS_PASSWORD || (env.STRATUS_USER ? undefined : profile.password);
   if (!token && user && password === undefined && isLocalManager(manager)) password = localAdminPassword(env, cwd);
-  return { name: name ?? DEFAULT_PROFILE_NAME, builtIn, credentials: { manager, user, password, token, tenant: env.STRATUS_TENANT || profile.tenant || DEFAULT_TENANT } };
+  const wsUrl = env.STRATUS_WS_URL || profile.wsUrl;
+  return { name: name ?? DEFAULT_PROFILE_NAME, builtIn, credentials: { manager, user, password, token, tenant: env.STRATUS_TENANT || profile.tenant || DEFAULT_TENANT, ...(wsUrl ? { wsUrl } : {}) } };
 }

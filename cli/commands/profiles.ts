@@ -4,7 +4,8 @@
 import { Command } from 'commander';
 import type { StratusClient } from '../client/client';
 import { UsageError } from '../client/errors';
-import { DEFAULT_PROFILE, DEFAULT_PROFILE_NAME, DEFAULT_TENANT, profilesPath, readProfiles, resolveConnection, validateManagerUrl, writeProfiles } from '../client/profiles';
+import { wsUrlOf } from '../client/live';
+import { DEFAULT_PROFILE, DEFAULT_PROFILE_NAME, DEFAULT_TENANT, profilesPath, readProfiles, resolveConnection, validateManagerUrl, validateWsUrl, writeProfiles } from '../client/profiles';
 import type { Profile } from '../client/profiles';
 import { action, clientFor, example, group } from '../context';
 import { details, paint, print, printJson, statusColour, table } from '../output';
@@ -25,6 +26,7 @@ interface ShownProfile {
   password: string | null;
   token: string | null;
   tenant: string;
+  ws_url: string | null;
 }
 
 function shown(name: string, profile: Profile, current: boolean): ShownProfile {
@@ -36,6 +38,7 @@ function shown(name: string, profile: Profile, current: boolean): ShownProfile {
     password: profile.password ? '********' : null,
     token: profile.token ? `${profile.token.slice(0, 5)}********` : null,
     tenant: profile.tenant ?? DEFAULT_TENANT,
+    ws_url: profile.wsUrl ?? null,
   };
 }
 
@@ -45,6 +48,7 @@ interface AddOptions {
   password?: string;
   token?: string;
   tenant?: string;
+  wsUrl?: string;
   use?: boolean;
 }
 
@@ -61,6 +65,7 @@ export function profilesCommand(): Command {
       .option('-p, --password <password>', 'password of --user')
       .option('--token <token>', 'an API token (ctok-...) instead of a user and password')
       .option('-t, --tenant <tenant>', 'tenant', DEFAULT_TENANT)
+      .option('--ws-url <url>', "the manager's WebSocket API, for live events when following (default: the manager URL's /ws; in AWS the stack's WebSocketUrl)")
       .option('--use', 'make it the current profile')
       .action(
         action(async (_cmd, name: string, options: AddOptions) => {
@@ -72,6 +77,7 @@ export function profilesCommand(): Command {
             manager: validateManagerUrl(options.manager),
             ...(options.token ? { token: options.token } : { user: options.user, ...(options.password !== undefined ? { password: options.password } : {}) }),
             tenant: options.tenant ?? DEFAULT_TENANT,
+            ...(options.wsUrl !== undefined ? { wsUrl: validateWsUrl(options.wsUrl) } : {}),
           };
           if (options.use || !file.current) file.current = name;
           writeProfiles(file);
@@ -80,6 +86,7 @@ export function profilesCommand(): Command {
       ),
     'stratus profiles add prod --manager https://stratus.example.com --user admin --password s3cret --tenant default_tenant',
     'stratus profiles add ci --manager https://stratus.example.com --token ctok-AbC-...',
+    'stratus profiles add aws --manager https://abc123.execute-api.eu-west-1.amazonaws.com --ws-url wss://def456.execute-api.eu-west-1.amazonaws.com/dev --user admin --password s3cret',
   );
 
   example(
@@ -134,7 +141,7 @@ export function profilesCommand(): Command {
         action(async (cmd, name: string | undefined, options: { json?: boolean }) => {
           const resolved = resolveConnection(name ?? cmd.optsWithGlobals<{ profile?: string }>().profile);
           const c = resolved.credentials;
-          const view = { ...shown(resolved.name, { manager: c.manager, user: c.user, password: c.password, token: c.token, tenant: c.tenant }, true), built_in: resolved.builtIn };
+          const view = { ...shown(resolved.name, { manager: c.manager, user: c.user, password: c.password, token: c.token, tenant: c.tenant, wsUrl: c.wsUrl }, true), built_in: resolved.builtIn };
           if (options.json) return printJson(view);
           print(
             details([
@@ -144,6 +151,7 @@ export function profilesCommand(): Command {
               ['Password', view.password ?? (c.token ? null : '(none found)')],
               ['Token', view.token],
               ['Tenant', view.tenant],
+              ['WebSocket', view.ws_url ?? `${wsUrlOf(c)} (default)`],
             ]),
           );
         }),
