@@ -34,6 +34,7 @@ import { executionStartMessage } from '../executions/queue';
 import { instanceStoreId, nodeStoreId } from './model';
 import type { DeploymentData, NodeData, NodeInstanceData } from './model';
 import { typesPresent } from './workflows';
+import { agentRequirementProblems } from '../agents/requirements';
 
 export interface DeploymentRequest {
   blueprintId: string;
@@ -221,6 +222,9 @@ export async function createDeployment(
     if (err instanceof DslError) throw dslToApi(err);
     throw err;
   }
+  // Hosts that need an agent Stratus cannot install (install_method remote: SSH from the manager).
+  const agentProblems = agentRequirementProblems(prepared.nodes);
+  if (agentProblems.length) throw apiError(400, ERROR_CODES.deploymentCreation, `Can't create deployment ${id}: ${agentProblems.map((p) => p.message).join('; ')}`);
   if (!request.skipPluginsValidation) await checkPlugins(context, caller, plan);
 
   const now = nowIso(context);
