@@ -74,6 +74,7 @@ export async function setBlueprintVisibility(context: ResourceContext, caller: C
     expectedVersion: blueprint.version,
     data: { ...blueprint.data, visibility, updated_at: nowIso(context) },
     global: visibility === 'global',
+    restricted: visibility === 'private',
   });
 }
 

@@ -134,7 +134,7 @@ async function claim(context: ResourceContext, caller: Caller, id: string, data:
     await context.store.delete(ref, existing.version);
     await context.files.deletePrefix(blueprintPrefix(caller.tenant, id));
   }
-  return context.store.create<BlueprintData>({ ...ref, global: data.visibility === 'global', data });
+  return context.store.create<BlueprintData>({ ...ref, global: data.visibility === 'global', restricted: data.visibility === 'private', data });
 }
 
 export async function uploadBlueprint(context: ResourceContext, caller: Caller, id: string, request: BlueprintUploadRequest): Promise<Entity<BlueprintData>> {

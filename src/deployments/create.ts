@@ -137,6 +137,8 @@ function nodeEntity(caller: Caller, id: string, blueprintId: string, visibility:
     tenant: caller.tenant,
     id: nodeStoreId(id, node.id),
     parent: id,
+    // Nodes and instances follow their deployment's visibility: hidden with it, counted with it.
+    restricted: visibility === 'private',
     data: {
       id: node.id,
       deployment_id: id,
@@ -167,6 +169,7 @@ function instanceEntities(caller: Caller, id: string, visibility: Visibility, pr
     tenant: caller.tenant,
     id: instanceStoreId(instance.id),
     parent: id,
+    restricted: visibility === 'private',
     data: {
       id: instance.id,
       node_id: instance.node_id,
@@ -245,6 +248,8 @@ export async function createDeployment(
   const deployment: NewEntity<DeploymentData> = {
     ...ref,
     global: request.visibility === 'global',
+    // The store counts restricted entities per list block: lists of other users stay exact.
+    restricted: request.visibility === 'private',
     data: {
       blueprint_id: blueprint.id,
       blueprint_tenant: blueprint.tenant,

@@ -60,6 +60,7 @@ export async function uploadPlugin(context: ResourceContext, caller: Caller, upl
       tenant: caller.tenant,
       id,
       global: upload.visibility === 'global',
+      restricted: upload.visibility === 'private',
       data: {
         package_name: pkg.packageName,
         package_version: pkg.packageVersion,
@@ -114,5 +115,6 @@ export async function setPluginVisibility(context: ResourceContext, caller: Call
     expectedVersion: plugin.version,
     data: { ...plugin.data, visibility },
     global: visibility === 'global',
+    restricted: visibility === 'private',
   });
 }
