@@ -3,7 +3,8 @@
  * agent token. It says hello, heartbeats (API Gateway closes idle connections after 10 minutes),
  * reconnects with exponential backoff and full jitter when the connection drops (API Gateway also
  * closes every connection after 2 hours), runs the operations it is sent, streams their logs in
- * batches, and keeps each result on disk until the manager acknowledges it.
+ * batches, renews the manager's lease of each running operation (`progress` every third of it),
+ * and keeps each result on disk until the manager acknowledges it.
  * Messages over 32 KB are sent as several WebSocket frames (API Gateway's frame limit).
  */
 import { randomUUID } from 'node:crypto';
@@ -22,6 +23,8 @@ import { runOperation } from './runner';
 import type { RunningOperation } from './runner';
 
 export const AGENT_VERSION = '0.1.0';
+/** The manager's default operation lease (STRATUS_OPERATION_LEASE) when a run message does not say. */
+const DEFAULT_LEASE_SECONDS = 330;
 
 export interface AgentOptions {
   wsUrl: string;
@@ -284,11 +287,18 @@ export class Agent {
       opDir,
     );
     this.running.set(key, { attempt: run.attempt, op });
+    // Renews the manager's lease of this attempt while it runs (a third of it, so two renewals may be lost).
+    const leaseSeconds = run.lease_seconds && run.lease_seconds > 0 ? run.lease_seconds : DEFAULT_LEASE_SECONDS;
+    const renewal = setInterval(() => {
+      if (this.connected) this.send({ action: 'progress', execution_id: run.execution_id, task_id: run.task_id, attempt: run.attempt });
+    }, Math.max(500, (leaseSeconds * 1000) / 3));
     let outcome;
     try {
       outcome = await op.done;
     } catch (err) {
       outcome = { status: 'failure' as const, recoverable: true, error: `The agent failed to run the operation: ${(err as Error).message}`, retry_after: null, returns: null, runtime_properties: {} };
+    } finally {
+      clearInterval(renewal);
     }
     if (this.running.get(key)?.op === op) this.running.delete(key);
     this.flushLogs();

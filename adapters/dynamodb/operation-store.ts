@@ -328,6 +328,22 @@ export class DynamoOperationStore implements OperationStore {
     return applied && claimed ? taskFrom(claimed) : undefined;
   }
 
+  extendLease(key: ExecutionKey, taskId: string, attempt: number, until: number): Promise<boolean> {
+    const pk = executionPk(key);
+    return conditional(() =>
+      this.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk, sk: taskSk(taskId) },
+          // Never shortens a lease (a late renewal after a longer one).
+          UpdateExpression: 'SET u = :u, gsi1sk = :dsk',
+          ConditionExpression: 'st = :running AND a = :a AND u < :u',
+          ExpressionAttributeValues: { ':u': until, ':dsk': dueSk(until, pk, taskId), ':running': 'running', ':a': attempt },
+        }),
+      ),
+    );
+  }
+
   touchDue(key: ExecutionKey, taskId: string, attempt: number, until: number): Promise<boolean> {
     const pk = executionPk(key);
     return conditional(() =>

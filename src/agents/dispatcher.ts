@@ -57,6 +57,7 @@ export class WebSocketAgentDispatcher implements AgentDispatcher {
       operation: operation.operation,
       inputs: operation.inputs,
       timeout: operation.timeoutSeconds,
+      ...(operation.leaseSeconds ? { lease_seconds: operation.leaseSeconds } : {}),
       context,
     };
     // API Gateway refuses posts over 128 KB. Shrinking the context (peers' runtime properties) is

@@ -59,9 +59,10 @@ export interface ResultMessage extends OperationRef {
   runtime_properties?: Record<string, Dict>;
 }
 
+/** Renews the attempt's lease; with a message, also a log line. */
 export interface ProgressMessage extends OperationRef {
   action: 'progress';
-  message: string;
+  message?: string;
 }
 
 export interface LogLine {
@@ -123,6 +124,8 @@ export interface RunMessage extends OperationRef {
   operation: string;
   inputs: Dict;
   timeout: number | null;
+  /** The manager's lease of this attempt: while it runs the agent sends `progress` (no message) every third of it, which renews it. */
+  lease_seconds?: number;
   context: OperationContext;
 }
 

@@ -4,7 +4,8 @@
  * - result: applies an operation's outcome through the engine, once (stale or duplicate results are
  *   acknowledged as not accepted, so the agent drops them); runtime properties written to the
  *   relationship peer are applied too; always answered with `ack`;
- * - logs / progress: become the operation's log events;
+ * - logs / progress: become the operation's log events; progress also renews the attempt's lease
+ *   (the agent sends one, without a message, every third of the lease while the operation runs);
  * - ctx: `resource-url PATH` answers a presigned URL of a blueprint resource.
  * An agent may only touch operations whose host is its own: anything else is refused.
  */
@@ -137,6 +138,14 @@ export async function handleLogs(deps: AgentSessionDeps, agent: Principal, body:
   const own = await ownTask(deps, agent, ref);
   if (typeof own === 'string') throw new AgentProtocolError(`Logs refused: ${own}`);
   const { engine } = deps;
+  if (message.action === 'progress') {
+    // The agent still runs this attempt: its lease is renewed, so the sweeper does not take it for lost.
+    if (own.record.state === 'running' && own.record.attempt === ref.attempt) {
+      const now = (deps.now ?? (() => new Date()))().getTime();
+      await engine.deps.operations.extendLease({ tenant: own.header.tenant, executionId: own.header.executionId }, own.record.id, ref.attempt, now + engine.deps.config.leaseSeconds * 1000);
+    }
+    if (typeof message.message !== 'string' || message.message === '') return;
+  }
   const scope = engine.scope(own.header);
   const details = engine.details(own.task, { id: own.record.id, attempt: ref.attempt });
   const lines = message.action === 'progress' ? [{ level: 'info' as const, message: String(message.message).slice(0, 8192), timestamp: new Date().toISOString() }] : (message as LogsMessage).logs;

@@ -22,6 +22,8 @@ export interface AgentOperation {
   operation: string;
   inputs: Dict;
   timeoutSeconds: number | null;
+  /** The engine's lease of the running attempt: the agent renews it (progress messages) well within it. */
+  leaseSeconds?: number;
 }
 
 export interface AgentDispatcher {

@@ -103,6 +103,8 @@ export interface OperationStore {
   startTask(key: ExecutionKey, taskId: string, from: { state: TaskState; attempt: number }, to: StartAs): Promise<boolean>;
   /** queued (at attempt) → running with a lease: the claimed task, or undefined for a duplicate, late or stale message. */
   claim(key: ExecutionKey, taskId: string, attempt: number, leaseUntil: number, now: number): Promise<TaskRecord | undefined>;
+  /** A running task (at attempt) keeps its lease until `until` (an agent reports it still runs). False when it moved on. */
+  extendLease(key: ExecutionKey, taskId: string, attempt: number, until: number): Promise<boolean>;
   /** A queued task (at attempt) is due again at `until` (after a send). */
   touchDue(key: ExecutionKey, taskId: string, attempt: number, until: number): Promise<boolean>;
   /** Drops a task of a finished execution from the due index. */

@@ -237,6 +237,8 @@ export class Engine {
           operation: task.call.operation,
           inputs: task.call.inputs,
           timeoutSeconds: task.call.timeout,
+          // The agent renews this lease while the operation runs, so a long script is not taken for lost.
+          leaseSeconds: this.deps.config.leaseSeconds,
         });
         if (sent === 'sent') return { kind: 'pending' };
         return { kind: 'retry', message: `No agent is connected for host ${task.call.host_id}: operation ${task.name} waits for it`, afterSeconds: null, recoverableError: true, logs: [] };
