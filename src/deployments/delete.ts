@@ -49,12 +49,13 @@ function checkDeletable(id: string, instances: Entity<NodeInstanceData>[], execu
 export async function finishDeploymentDeletion(context: ResourceContext, deployment: Entity<DeploymentData>, record: Entity<ExecutionData> | ReturnType<typeof newSystemExecution>, deadline: number): Promise<boolean> {
   const { store } = context;
   const { tenant, id } = deployment;
-  const [instances, nodes, executions] = await Promise.all([
+  const [instances, nodes, executions, modifications] = await Promise.all([
     store.all({ tenant, kind: KINDS.nodeInstance, parent: id }),
     store.all({ tenant, kind: KINDS.node, parent: id }),
     store.all<ExecutionData>({ tenant, kind: KINDS.execution, parent: id }),
+    store.all({ tenant, kind: KINDS.deploymentModification, parent: id }),
   ]);
-  const children = [...executions.filter((execution) => execution.id !== record.id), ...instances, ...nodes];
+  const children = [...modifications, ...executions.filter((execution) => execution.id !== record.id), ...instances, ...nodes];
   if (!(await deleteEntities(store, children, deadline))) return false;
   const now = nowIso(context);
   const finished = { ...record.data, status: 'terminated' as const, started_at: record.data.started_at ?? now, ended_at: now };

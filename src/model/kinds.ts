@@ -13,6 +13,8 @@ export const KINDS = {
   node: 'node',
   nodeInstance: 'node_instance',
   execution: 'execution',
+  /** A scale's deployment modification (src/deployments/modifications.ts), id = the execution's. */
+  deploymentModification: 'deployment_modification',
   agent: 'agent',
 } as const;
 

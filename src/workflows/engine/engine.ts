@@ -30,7 +30,7 @@ import { applyInstanceWrites, planLocalSteps } from './local-steps';
 import type { InstanceWrite } from './local-steps';
 import { EXECUTION_CHECK_KIND, TASK_RUN_KIND } from './messages';
 import type { TaskRunMessage } from './messages';
-import { END_TASK, runsInline } from './persisted';
+import { END_TASK, ROLLBACK_END_TASK, runsInline } from './persisted';
 import type { PersistedTask } from './persisted';
 import { runCentralOperation } from './runner';
 import type { AttemptOutcome } from './runner';
@@ -172,6 +172,8 @@ export class Engine {
     const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'succeeded', isOperation: false, error: null, failExecution: false, now: this.now() });
     if (!applied) return;
     if (spec.id === END_TASK) return this.lifecycle.finish(key, 'terminated');
+    // A scale's rollback finished: the scale failed (its error is the header's).
+    if (spec.id === ROLLBACK_END_TASK) return this.lifecycle.finish(key, 'failed');
     await this.release(key, spec);
   }
 

@@ -14,11 +14,12 @@ import { KINDS } from '../../model/kinds';
 import type { Entity } from '../../ports/model-store';
 import type { ExecutionHeader, ExecutionKey } from '../../ports/operation-store';
 import { countOperations, describeGraph, formatDryRun } from '../analysis';
-import { builtinWorkflow } from '../builtins';
+import { builtinWorkflow, isScaleWorkflow } from '../builtins';
 import type { GraphDeployment, GraphNode } from '../deployment';
 import { WorkflowGraphError } from '../errors';
 import type { Engine } from './engine';
 import { operationCount, persistGraph } from './persisted';
+import { continueScaleRollback, prepareScaleBuild, scaleDryRunGraph, scaleSettled, settleScale } from './scale-run';
 
 const SYSTEM_WORKFLOWS = new Set(['create_deployment_environment', 'delete_deployment_environment', 'upload_blueprint', 'update_deployment']);
 const ACTIVE: ExecutionStatus[] = ['pending', 'started', 'cancelling', 'force_cancelling', 'kill_cancelling'];
@@ -102,14 +103,19 @@ export class ExecutionLifecycle {
     const deployment = data.deployment_id ? await store.get<DeploymentData>({ kind: KINDS.deployment, tenant: key.tenant, id: data.deployment_id }) : undefined;
     if (!deployment) return this.failUnstarted(key, execution, `Deployment ${data.deployment_id} does not exist`);
     const workflow = deployment.data.workflows[data.workflow_id];
-    const builder = workflow ? builtinWorkflow(workflow.plugin, workflow.operation) : undefined;
-    if (!workflow || !builder) {
+    const scale = workflow !== undefined && isScaleWorkflow(workflow.plugin, workflow.operation);
+    const builder = workflow && !scale ? builtinWorkflow(workflow.plugin, workflow.operation) : undefined;
+    if (!workflow || (!builder && !scale)) {
       const what = workflow ? `${workflow.plugin}: ${workflow.operation}` : 'undeclared';
       return this.failUnstarted(key, execution, `nonexistent_workflow_error: workflow ${data.workflow_id} (${what}) cannot run on Stratus: only the built-in workflows run (custom workflow plugins and workflow scripts are not supported)`);
     }
     let graph;
+    // A scale also writes its deployment modification, once the build claim is held (applyScale).
+    let applyScale: (() => Promise<void>) | undefined;
     try {
-      graph = builder(await this.graphDeployment(key.tenant, deployment.id), data.parameters);
+      if (!scale) graph = builder!(await this.graphDeployment(key.tenant, deployment.id), data.parameters);
+      else if (data.is_dry_run) graph = await scaleDryRunGraph(store, deployment, data);
+      else ({ graph, apply: applyScale } = await prepareScaleBuild(store, key, deployment, execution));
     } catch (err) {
       if (err instanceof WorkflowGraphError) return this.failUnstarted(key, execution, err.message);
       throw err;
@@ -149,6 +155,7 @@ export class ExecutionLifecycle {
       });
       if (!created) return this.continueStarted(key, execution, (await operations.getHeader(key))!);
     }
+    await applyScale?.();
     await operations.putTasks(key, tasks);
     const total = operationCount(tasks);
     if (!(await operations.finishBuild(key, builderId, total))) return;
@@ -198,6 +205,8 @@ export class ExecutionLifecycle {
 
   /** Ends the execution once (header running|cancelling → done), then its record. */
   async finish(key: ExecutionKey, outcome: 'terminated' | 'failed' | 'cancelled'): Promise<void> {
+    // A scale's model changes are settled first: once the execution shows ended, the model is final.
+    await settleScale(this.deps.store, key, outcome);
     await this.deps.operations.setHeaderStatus(key, ['running', 'cancelling'], 'done', { outcome });
     const header = await this.deps.operations.getHeader(key);
     if (header?.status === 'done') await this.endModelFromHeader(header);
@@ -253,7 +262,11 @@ export class ExecutionLifecycle {
     const active = tasks.filter((task) => task.state === 'running' || (!cancelling && task.state === 'queued'));
     const now = Date.now();
     const deadline = (header.failedAt ?? now) + header.waitAfterFailMs;
-    if (active.length === 0 || now >= deadline) return this.finish(key, cancelling ? 'cancelled' : 'failed');
+    if (active.length === 0 || now >= deadline) {
+      // A failed scale-out uninstalls what it added before it ends (its rollback's end finishes it).
+      if (!cancelling && (await continueScaleRollback(this.engine, key, header))) return;
+      return this.finish(key, cancelling ? 'cancelled' : 'failed');
+    }
     await this.engine.requestCheck(key, this.deps.config.checkIntervalSeconds);
   }
 
@@ -275,6 +288,11 @@ export class ExecutionLifecycle {
   // ----- resume -----
 
   private async resume(key: ExecutionKey, header: ExecutionHeader): Promise<void> {
+    const settled = await scaleSettled(this.deps.store, key);
+    if (settled) {
+      // Its added instances are gone (or its removed ones deleted): re-running its tasks would act on nothing.
+      return this.endModel(key, 'failed', `This scale execution was ${settled === 'rolledback' ? 'rolled back' : 'finished'}: it cannot be resumed; start a new scale`, header.totalOperations, header.finishedOperations);
+    }
     if (!(await this.deps.operations.resumeHeader(key, header.generation + 1))) return;
     const execution = (await this.deps.store.get<ExecutionData>(executionRef(key)))!;
     await this.markStarted(key, execution, header.totalOperations);

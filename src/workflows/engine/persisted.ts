@@ -16,6 +16,9 @@ import type { GraphTask, MarkerTask, OperationTask, SendEventTask, SetStateTask,
 import { topologicalOrder } from '../analysis';
 
 export const END_TASK = '__end__';
+/** The end of a scale's rollback graph, persisted next to the failed scale's tasks (see scale-run.ts). */
+export const ROLLBACK_NAMESPACE = 'rollback';
+export const ROLLBACK_END_TASK = `${ROLLBACK_NAMESPACE}/${END_TASK}`;
 const SINK_FAN_IN = 50;
 
 export type LocalTask = SetStateTask | SendEventTask | MarkerTask;
@@ -37,7 +40,11 @@ function isLocal(task: GraphTask): task is LocalTask {
   return task.kind === 'set_state' || task.kind === 'send_event' || task.kind === 'marker';
 }
 
-export function persistGraph(graph: WorkflowGraph): PersistedTask[] {
+/**
+ * `namespace` prefixes the sinks and the end task, so a second graph (a rollback) can be persisted
+ * in the same execution next to the first without sharing ids (its own task ids are distinct already).
+ */
+export function persistGraph(graph: WorkflowGraph, namespace?: string): PersistedTask[] {
   const owner = new Map<string, string>();
   const persisted = new Map<string, PersistedTask>();
   for (const task of topologicalOrder(graph)) {
@@ -55,7 +62,7 @@ export function persistGraph(graph: WorkflowGraph): PersistedTask[] {
     owner.set(id, id);
   }
   const tasks = [...persisted.values()];
-  addSinks(tasks);
+  addSinks(tasks, namespace ? `${namespace}/` : '');
   const index = new Map(tasks.map((task) => [task.id, task]));
   for (const task of tasks) for (const dep of task.dependencies) index.get(dep)!.dependents.push([task.id, task.dependencies.length, runsInline(task)]);
   return tasks;
@@ -66,21 +73,21 @@ function sink(id: string, dependencies: string[]): PersistedTask {
 }
 
 /** Leaves → sinks of at most SINK_FAN_IN → ... → END_TASK. */
-function addSinks(tasks: PersistedTask[]): void {
+function addSinks(tasks: PersistedTask[], prefix: string): void {
   const hasDependents = new Set(tasks.flatMap((task) => task.dependencies));
   let level = tasks.filter((task) => !hasDependents.has(task.id)).map((task) => task.id);
   let round = 0;
   while (level.length > SINK_FAN_IN) {
     const next: string[] = [];
     for (let i = 0; i < level.length; i += SINK_FAN_IN) {
-      const id = `__sink_${round}_${i / SINK_FAN_IN}`;
+      const id = `${prefix}__sink_${round}_${i / SINK_FAN_IN}`;
       tasks.push(sink(id, level.slice(i, i + SINK_FAN_IN)));
       next.push(id);
     }
     level = next;
     round++;
   }
-  tasks.push(sink(END_TASK, level));
+  tasks.push(sink(`${prefix}${END_TASK}`, level));
 }
 
 /** Local heads and sinks run inline in the worker that releases them; the others are dispatched. */

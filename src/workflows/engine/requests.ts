@@ -21,8 +21,10 @@ import { KINDS } from '../../model/kinds';
 import type { Entity } from '../../ports/model-store';
 import type { Caller, ResourceContext } from '../../resources/context';
 import { nowIso } from '../../resources/context';
-import { builtinWorkflow } from '../builtins';
+import { builtinWorkflow, isScaleWorkflow } from '../builtins';
+import { WorkflowGraphError } from '../errors';
 import { EXECUTION_CANCEL_KIND } from './lifecycle';
+import { loadScaleDeployment, planScaleOf } from './scale-run';
 
 const ACTIVE: ExecutionStatus[] = ['pending', 'started', 'cancelling', 'force_cancelling', 'kill_cancelling'];
 
@@ -42,6 +44,20 @@ function scheduledTime(body: Record<string, unknown>, now: Date): string | null 
   return at > now.getTime() ? new Date(at).toISOString() : null;
 }
 
+/**
+ * A scale is planned once here against the deployment as it is, so an unknown entity, a bad delta
+ * or a count outside the entity's min/max is refused at once (400, the error's code); the worker
+ * plans again when it runs (the deployment may have changed while it was queued).
+ */
+async function checkScale(context: ResourceContext, deployment: Entity<DeploymentData>, parameters: Dict): Promise<void> {
+  try {
+    planScaleOf(await loadScaleDeployment(context.store, deployment), parameters);
+  } catch (err) {
+    if (err instanceof WorkflowGraphError) throw apiError(400, err.errorCode === 'bad_parameters_error' ? ERROR_CODES.badParameters : ERROR_CODES.illegalExecutionParameters, err.message);
+    throw err;
+  }
+}
+
 export async function startWorkflowExecution(
   context: ResourceContext,
   caller: Caller,
@@ -56,11 +72,12 @@ export async function startWorkflowExecution(
   await checkEnvironmentCreated(context, deployment);
   const workflow = Object.hasOwn(deployment.data.workflows, request.workflowId) ? deployment.data.workflows[request.workflowId] : undefined;
   if (!workflow) throw apiError(400, ERROR_CODES.nonexistentWorkflow, `Workflow ${request.workflowId} does not exist in deployment ${deployment.id}`);
-  if (!builtinWorkflow(workflow.plugin, workflow.operation)) {
+  const scale = isScaleWorkflow(workflow.plugin, workflow.operation);
+  if (!scale && !builtinWorkflow(workflow.plugin, workflow.operation)) {
     throw apiError(
       400,
       ERROR_CODES.nonexistentWorkflow,
-      `Workflow ${request.workflowId} of deployment ${deployment.id} (${workflow.plugin}: ${workflow.operation}) cannot run on Stratus: it runs the built-in workflows (install, uninstall, reinstall, start, stop, restart, execute_operation, heal); custom workflow plugins and workflow scripts are not supported`,
+      `Workflow ${request.workflowId} of deployment ${deployment.id} (${workflow.plugin}: ${workflow.operation}) cannot run on Stratus: it runs the built-in workflows (install, uninstall, reinstall, start, stop, restart, execute_operation, heal, scale); custom workflow plugins and workflow scripts are not supported`,
     );
   }
   let parameters: Dict;
@@ -73,6 +90,7 @@ export async function startWorkflowExecution(
     if (err instanceof DslError) throw apiError(400, ERROR_CODES.illegalExecutionParameters, err.message);
     throw err;
   }
+  if (scale) await checkScale(context, deployment, parameters);
   const others = await context.store.all<ExecutionData>({ tenant: deployment.tenant, kind: KINDS.execution, parent: deployment.id });
   const active = others.filter((execution) => ACTIVE.includes(execution.data.status) && !execution.data.is_system_workflow);
   if (active.length > 0 && !request.queue && !request.force && !scheduledFor) {
