@@ -8,6 +8,7 @@
  * | name entry      | `N#<kind>#<id>`            | `<tenant>` |                                 |                                    |
  * | sequence        | `C#<tenant>#<kind>`        | `#seq`     |                                 |                                    |
  * | list block      | `C#<tenant>#<kind>`        | `B#<n>`    |                                 |                                    |
+ * | child counts    | the parent's `E#…` pk      | `K#<kind>` |                                 |                                    |
  *
  * `seq` is a per-(tenant, kind) counter allocated at creation together with `createdAt`, so
  * sequence order is creation order; it is zero-padded so that string order is numeric order.
@@ -60,6 +61,18 @@ export function blockOf(seq: number): number {
 
 export function blockKey(tenant: string, kind: string, block: number): { pk: string; sk: string } {
   return { pk: counterPartition(tenant, kind), sk: `${BLOCK_PREFIX}${String(block).padStart(10, '0')}` };
+}
+
+export const CHILD_COUNT_PREFIX = 'K#';
+
+/**
+ * The counts of one kind of children of one parent (ModelStore ChildCountRule): in the parent's
+ * own partition, so one Query on the parent's pk reads the entity and its counts together. It is
+ * not part of the entity: it outlives a deleted parent (its counts return to 0 as the children go)
+ * and a parent created again under the same id finds it exact.
+ */
+export function childCountKey(tenant: string, parentKind: string, parent: string, childKind: string): { pk: string; sk: string } {
+  return { pk: entityKey(tenant, parentKind, parent).pk, sk: `${CHILD_COUNT_PREFIX}${childKind}` };
 }
 
 export function blockNumber(sk: string): number {

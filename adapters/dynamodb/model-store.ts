@@ -13,11 +13,14 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { CHILD_COUNTS } from '../../src/model/child-counts';
 import { GLOBAL_CAPABLE_KINDS } from '../../src/model/kinds';
 import { alreadyExists, conflict, entityNotFound, payloadTooLarge } from '../../src/model/errors';
 import type { FileStore } from '../../src/ports/file-store';
 import { MAX_TRANSACTION_ITEMS, SYSTEM_SCOPE } from '../../src/ports/model-store';
 import type {
+  ChildCountRule,
+  ChildCounts,
   Collection,
   Entity,
   EntityData,
@@ -33,10 +36,12 @@ import type {
 import {
   BLOCK_PREFIX,
   BLOCK_SIZE,
+  CHILD_COUNT_PREFIX,
   SEQUENCE_SK,
   blockKey,
   blockNumber,
   blockOf,
+  childCountKey,
   counterPartition,
   entityKey,
   globalListKey,
@@ -58,6 +63,8 @@ export interface DynamoModelStoreOptions {
   files?: FileStore;
   /** Kinds that may be global (default src/model/kinds.ts). */
   globalKinds?: readonly string[];
+  /** Children counted per parent (default src/model/child-counts.ts; every store of a table must use the same). */
+  childCounts?: Readonly<Record<string, ChildCountRule>>;
   now?: () => Date;
 }
 
@@ -130,6 +137,7 @@ export class DynamoModelStore implements ModelStore {
   private readonly table: string;
   private readonly files?: FileStore;
   private readonly globalKinds: Set<string>;
+  private readonly childRules: Readonly<Record<string, ChildCountRule>>;
   private readonly now: () => Date;
 
   constructor(options: DynamoModelStoreOptions) {
@@ -137,6 +145,7 @@ export class DynamoModelStore implements ModelStore {
     this.table = options.tableName;
     this.files = options.files;
     this.globalKinds = new Set(options.globalKinds ?? GLOBAL_CAPABLE_KINDS);
+    this.childRules = options.childCounts ?? CHILD_COUNTS;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -144,8 +153,32 @@ export class DynamoModelStore implements ModelStore {
 
   async get<T extends object = EntityData>(ref: EntityRef, options: ReadOptions = {}): Promise<Entity<T> | undefined> {
     const consistent = options.consistent ?? true;
+    if (options.children) return this.getWithChildren<T>(ref, consistent);
     const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: entityKey(ref.tenant, ref.kind, ref.id), ConsistentRead: consistent }));
     return Item ? this.toEntity<T>(Item) : undefined;
+  }
+
+  /** The entity and its child counts: one Query of the entity's partition (they share its pk). */
+  private async getWithChildren<T extends object>(ref: EntityRef, consistent: boolean): Promise<Entity<T> | undefined> {
+    const items = await this.queryItems({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': entityKey(ref.tenant, ref.kind, ref.id).pk },
+      ConsistentRead: consistent,
+    });
+    const item = items.find((candidate) => candidate.sk === 'E');
+    if (!item) return undefined;
+    const children: Record<string, ChildCounts> = {};
+    for (const counter of items) {
+      const sk = String(counter.sk);
+      // A count item without `n` predates counting (written by a state change only): not trusted.
+      if (!sk.startsWith(CHILD_COUNT_PREFIX) || counter.n === undefined) continue;
+      const kind = sk.slice(CHILD_COUNT_PREFIX.length);
+      const counts: ChildCounts = { total: Number(counter.n) };
+      for (const name of Object.keys(this.childRules[kind]?.counts ?? {})) counts[name] = Number(counter[`c_${name}`] ?? 0);
+      children[kind] = counts;
+    }
+    return { ...(await this.toEntity<T>(item)), children };
   }
 
   async find<T extends object = EntityData>(ref: EntityRef, options: ReadOptions = {}): Promise<Entity<T> | undefined> {
@@ -303,19 +336,25 @@ export class DynamoModelStore implements ModelStore {
     let current: NewEntity<object>[] = [];
     let items = 0;
     let groups = new Set<string>();
+    // Child count items (one per parent and child kind) the chunk touches.
+    let counted = new Set<string>();
     for (const entity of entities) {
       const cost = this.globalKinds.has(entity.kind) && entity.tenant !== SYSTEM_SCOPE ? 3 : 1;
       const group = counterPartition(entity.tenant, entity.kind);
       const nextGroups = groups.has(group) ? groups.size : groups.size + 1;
-      if (current.length > 0 && items + cost + 2 * nextGroups > MAX_TRANSACTION_ITEMS) {
+      const count = entity.parent !== undefined && this.childRules[entity.kind] ? `${entity.tenant}#${entity.kind}#${entity.parent}` : undefined;
+      const nextCounted = count === undefined || counted.has(count) ? counted.size : counted.size + 1;
+      if (current.length > 0 && items + cost + 2 * nextGroups + nextCounted > MAX_TRANSACTION_ITEMS) {
         chunks.push(current);
         current = [];
         items = 0;
         groups = new Set();
+        counted = new Set();
       }
       current.push(entity);
       items += cost;
       groups.add(group);
+      if (count !== undefined) counted.add(count);
     }
     if (current.length > 0) chunks.push(current);
     return chunks;
@@ -370,20 +409,38 @@ export class DynamoModelStore implements ModelStore {
       entry.r += r;
       blockDeltas.set(id, entry);
     };
+    // Per (parent, child kind) count item: change of `n` and of each named count (`c_<name>`).
+    const childDeltas = new Map<string, { key: { pk: string; sk: string }; deltas: Record<string, number> }>();
+    const bumpChild = (ref: EntityRef, parent: string | undefined, before: object | undefined, after: object | undefined) => {
+      const rule = this.childRules[ref.kind];
+      if (!rule || parent === undefined) return;
+      const key = childCountKey(ref.tenant, rule.parentKind, parent, ref.kind);
+      const id = `${key.pk}|${key.sk}`;
+      const entry = childDeltas.get(id) ?? { key, deltas: { n: 0 } };
+      entry.deltas.n += (after ? 1 : 0) - (before ? 1 : 0);
+      for (const [name, holds] of Object.entries(rule.counts)) {
+        const attribute = `c_${name}`;
+        entry.deltas[attribute] = (entry.deltas[attribute] ?? 0) + (after && holds(after as EntityData) ? 1 : 0) - (before && holds(before as EntityData) ? 1 : 0);
+      }
+      childDeltas.set(id, entry);
+    };
     const planned: PlannedWrite[] = [];
     let createIndex = 0;
     for (const op of ops) {
       if (op.type === 'create') {
         const { seq, createdAt } = sequences[createIndex++];
         bump(op.entity.tenant, op.entity.kind, seq, 1, op.entity.restricted ? 1 : 0);
+        bumpChild(op.entity, op.entity.parent, undefined, op.entity.data);
         planned.push(await this.planCreate(op.entity, seq, createdAt, written));
       } else if (op.type === 'update') {
-        const { write, seq, restrictedDelta } = await this.planUpdate(op.update, written);
+        const { write, seq, restrictedDelta, parent, previous } = await this.planUpdate(op.update, written);
         if (restrictedDelta !== 0) bump(op.update.ref.tenant, op.update.ref.kind, seq, 0, restrictedDelta);
+        bumpChild(op.update.ref, parent, previous, op.update.data);
         planned.push(write);
       } else if (op.type === 'delete') {
-        const { write, seq, restricted } = await this.planDelete(op.ref, op.expectedVersion);
+        const { write, seq, restricted, parent, previous } = await this.planDelete(op.ref, op.expectedVersion);
         bump(op.ref.tenant, op.ref.kind, seq, -1, restricted ? -1 : 0);
+        bumpChild(op.ref, parent, previous, undefined);
         planned.push(write);
       } else {
         planned.push(this.planCheck(op.ref, op.expectedVersion));
@@ -404,6 +461,24 @@ export class DynamoModelStore implements ModelStore {
           },
         ],
         failures: [() => new Error('List block update failed')],
+      });
+    }
+    for (const { key, deltas } of childDeltas.values()) {
+      const changed = Object.entries(deltas).filter(([, delta]) => delta !== 0);
+      if (changed.length === 0) continue;
+      planned.push({
+        items: [
+          {
+            Update: {
+              TableName: this.table,
+              Key: key,
+              UpdateExpression: `ADD ${changed.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+              ExpressionAttributeNames: Object.fromEntries(changed.map(([attribute], i) => [`#c${i}`, attribute])),
+              ExpressionAttributeValues: Object.fromEntries(changed.map(([, delta], i) => [`:c${i}`, delta])),
+            },
+          },
+        ],
+        failures: [() => new Error('Child count update failed')],
       });
     }
     return planned;
@@ -517,7 +592,10 @@ export class DynamoModelStore implements ModelStore {
     };
   }
 
-  private async planUpdate(update: EntityUpdate<object>, written: string[]): Promise<{ write: PlannedWrite; seq: number; restrictedDelta: number }> {
+  private async planUpdate(
+    update: EntityUpdate<object>,
+    written: string[],
+  ): Promise<{ write: PlannedWrite; seq: number; restrictedDelta: number; parent?: string; previous?: object }> {
     const { ref } = update;
     const label = kindLabel(ref.kind);
     const stale = () => conflict(`${label} \`${ref.id}\` was changed by another request (version ${update.expectedVersion} is stale); read it again and retry`);
@@ -600,10 +678,11 @@ export class DynamoModelStore implements ModelStore {
       },
       seq: Number(current.seq),
       restrictedDelta: restricted === wasRestricted ? 0 : restricted ? 1 : -1,
+      ...(await this.countedPrevious(current)),
     };
   }
 
-  private async planDelete(ref: EntityRef, expectedVersion?: number): Promise<{ write: PlannedWrite; seq: number; restricted: boolean }> {
+  private async planDelete(ref: EntityRef, expectedVersion?: number): Promise<{ write: PlannedWrite; seq: number; restricted: boolean; parent?: string; previous?: object }> {
     const label = kindLabel(ref.kind);
     const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: entityKey(ref.tenant, ref.kind, ref.id), ConsistentRead: true }));
     if (!Item) throw entityNotFound(label, ref.id);
@@ -638,6 +717,7 @@ export class DynamoModelStore implements ModelStore {
       write: { items, failures, ...(offloaded ? { cleanup: [offloaded] } : {}) },
       seq: Number(Item.seq),
       restricted: Item.r === true,
+      ...(await this.countedPrevious(Item)),
     };
   }
 
@@ -661,6 +741,12 @@ export class DynamoModelStore implements ModelStore {
   }
 
   // ------------------------------------------------------------- helpers
+
+  /** For a child its parent counts: its parent and the document it had before this write. */
+  private async countedPrevious(item: Item): Promise<{ parent?: string; previous?: object }> {
+    if (typeof item.par !== 'string' || !this.childRules[String(item.k)]) return {};
+    return { parent: item.par, previous: (await this.toEntity<object>(item)).data };
+  }
 
   /** A global entity's id must not be used in any other tenant (Cloudify keeps such ids unique). */
   private async checkIdUnused(ref: EntityRef): Promise<void> {

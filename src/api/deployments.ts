@@ -43,6 +43,19 @@ export async function findVisibleDeployment(context: ResourceContext, caller: Re
   return deployment;
 }
 
+/**
+ * The deployment as `GET /deployments/{id}` reads it: eventually consistent (clients poll it) with
+ * the store's counts of its node instances, in one request. A miss is read again strongly, so a
+ * deployment created a moment ago is never a 404.
+ */
+async function readDeployment(context: ResourceContext, caller: RequestContext, id: string): Promise<Entity<DeploymentData>> {
+  const ref = { kind: KINDS.deployment, tenant: caller.tenant, id: validateId(id, 'deployment id') };
+  const deployment =
+    (await context.store.find<DeploymentData>(ref, { consistent: false, children: true })) ?? (await context.store.find<DeploymentData>(ref, { children: true }));
+  if (!deployment || !canSee(deployment, caller)) throw entityNotFound('Deployment', id);
+  return deployment;
+}
+
 export function deploymentRoutes(services: ApiServices, context: ResourceContext): Route[] {
   const { auth, store, secrets } = services;
   const listResource: ListResource<DeploymentData> = {
@@ -81,11 +94,17 @@ export function deploymentRoutes(services: ApiServices, context: ResourceContext
       pattern: `${BASE}/{id}`,
       handler: secured(auth, async (request, caller) => {
         const include = parseInclude(request.query, DEPLOYMENT_FIELDS);
-        const deployment = await findVisibleDeployment(context, caller, request.params.id);
+        const deployment = await readDeployment(context, caller, request.params.id);
         let counts: { live: number; total: number } | undefined;
         if (!include || include.includes('workflows')) {
-          const instances = await store.all<NodeInstanceData>({ tenant: deployment.tenant, kind: KINDS.nodeInstance, parent: deployment.id });
-          counts = { live: instances.filter((instance) => isLive(instance.data.state)).length, total: instances.length };
+          const kept = deployment.children?.[KINDS.nodeInstance];
+          if (kept) {
+            counts = { live: kept.live ?? 0, total: kept.total };
+          } else {
+            // No counts stored (a deployment written before the store kept them): count the instances.
+            const instances = await store.all<NodeInstanceData>({ tenant: deployment.tenant, kind: KINDS.nodeInstance, parent: deployment.id });
+            counts = { live: instances.filter((instance) => isLive(instance.data.state)).length, total: instances.length };
+          }
         }
         return jsonResponse(200, project(renderDeployment(deployment, counts), include));
       }),

@@ -53,7 +53,29 @@ export interface Entity<T extends object = EntityData> extends EntityRef {
   global: boolean;
   /** Hidden from some members of its tenant (`visibility: private`); see NewEntity.restricted. */
   restricted?: boolean;
+  /**
+   * Only on reads with `{ children: true }`: the counts the store keeps of this entity's children
+   * (CHILD_COUNTS), per child kind. A kind is absent when the store holds no count for it (no child
+   * was ever written since counting began): callers then count the children themselves.
+   */
+  children?: Record<EntityKind, ChildCounts>;
   data: T;
+}
+
+/** What the store counts of one kind of children under one parent: `total`, and one count per named predicate. */
+export type ChildCounts = { total: number } & Record<string, number>;
+
+/**
+ * Children the store counts per parent, in the same transaction as each write of a child (create,
+ * update, delete), so the counts are exact whatever the order or repetition of the writes: each
+ * write is conditional on the version it read and adds the difference it makes (a predicate that
+ * turns true adds 1, false again subtracts 1). Reads of the parent get them at no extra request.
+ */
+export interface ChildCountRule {
+  /** The kind of the parent entity (the `parent` id of a child names an entity of this kind, same tenant). */
+  parentKind: EntityKind;
+  /** Named predicates over the child's document; each count is how many children satisfy it. */
+  counts: Record<string, (data: EntityData) => boolean>;
 }
 
 export interface NewEntity<T extends object = EntityData> extends EntityRef {
@@ -117,6 +139,8 @@ export interface ReadOptions {
    * clients poll; never for a read whose version feeds a conditional write.
    */
   consistent?: boolean;
+  /** Also read the counts the store keeps of the entity's children (Entity.children), in the same request. */
+  children?: boolean;
 }
 
 /** Most actions DynamoDB accepts in one transaction (TransactWriteItems). */
