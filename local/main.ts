@@ -4,10 +4,12 @@
  *   npm start [-- --in-memory]
  *   HOST, PORT (0 = any free port), STRATUS_DATA_DIR, STRATUS_ADMIN_PASSWORD, STRATUS_LOG_LEVEL
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseLogLevel } from '../lambdas/support/settings';
 import { JavaMissingError } from './java';
 import { DEFAULT_PORT, startLocalRuntime } from './runtime';
+import type { LocalRuntime } from './runtime';
 
 // Node 20 is supported for the local runtime; the SDK's notice about its future Node 22 minimum
 // would otherwise be printed at every start.
@@ -34,6 +36,31 @@ function parsePort(value: string | undefined): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer from 0 to 65535, got "${value}"`);
   return port;
+}
+
+/** Single-quotes a value for a POSIX shell. */
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * What to type next: the README's quick start (README.md, "Quick start"; the README test checks
+ * that each of these commands is there). The CLI finds this manager by itself when it listens on
+ * the default address and keeps its password in ./.stratus; otherwise the exports say where it is.
+ */
+function nextSteps(runtime: Pick<LocalRuntime, 'restUrl' | 'dataDir' | 'admin'>): string[] {
+  const exports: string[] = [];
+  if (runtime.restUrl !== `http://127.0.0.1:${DEFAULT_PORT}`) exports.push(`export STRATUS_MANAGER=${runtime.restUrl}`);
+  if (runtime.dataDir !== path.resolve('.stratus')) exports.push(`export STRATUS_PASSWORD=${shellQuote(runtime.admin.password)}`);
+  return [
+    `Next, in another terminal in this folder (README.md, "Quick start"):`,
+    ...exports.map((line) => `  ${line}`),
+    '  npx stratus blueprints upload examples/hello-world -b hello',
+    '  npx stratus deployments create hello -b hello -i port=${HELLO_PORT:-8000}',
+    '  sh -c "$(npx stratus agents install-command -d hello --local)"    # the host\'s agent: a third terminal, keep it running',
+    '  npx stratus executions start install -d hello',
+    '  curl "$(npx stratus deployments outputs hello url)"',
+  ];
 }
 
 async function main(): Promise<number> {
@@ -71,6 +98,9 @@ async function main(): Promise<number> {
       `  WebSocket:  ${runtime.wsUrl}`,
       `  Admin:      ${runtime.admin.username} / ${runtime.admin.password} ${passwordNote}`,
       `  Data:       ${runtime.dataDir ?? 'in memory (nothing is kept)'}`,
+      '',
+      ...nextSteps(runtime),
+      '',
       'Press Ctrl+C to stop.',
       '',
     ].join('\n'),
@@ -79,8 +109,12 @@ async function main(): Promise<number> {
   await new Promise<void>((resolve) => {
     const shutdown = (signal: NodeJS.Signals) => {
       log(`${signal} received, stopping…`);
-      // A second signal while stopping means "now".
-      process.once(signal, () => process.exit(130));
+      // A second signal while stopping means "now" — but not the copy that comes right after the
+      // first: Ctrl+C signals the whole process group, and npm and tsx each relay it once more.
+      const first = Date.now();
+      process.on(signal, () => {
+        if (Date.now() - first > 1000) process.exit(130);
+      });
       resolve();
     };
     process.once('SIGINT', shutdown);

@@ -4,8 +4,8 @@
  */
 import type { Command } from 'commander';
 import type { StratusClient } from '../client/client';
-import { UsageError } from '../client/errors';
-import { waitForExecution } from '../client/wait';
+import { ApiError, UsageError } from '../client/errors';
+import { sleep, waitForExecution } from '../client/wait';
 import { action, clientFor, example, group } from '../context';
 import { collect, columns, details, paint, print, printJson, statusColour, table } from '../output';
 import { InputArgumentError, parseInputArguments } from './blueprint-inputs';
@@ -158,12 +158,19 @@ export function deploymentsCommand(): Command {
   example(
     deployments
       .command('outputs')
-      .description("Show a deployment's outputs (evaluated now)")
+      .description("Show a deployment's outputs (evaluated now); with an output name, print only its value")
       .argument('<deployment-id>')
+      .argument('[output]', 'print only this output: its value as it is (text), or as JSON when it is not text')
       .option('--json', "print the API's JSON")
       .action(
-        action(async (cmd, id: string, options: { json?: boolean }) => {
+        action(async (cmd, id: string, name: string | undefined, options: { json?: boolean }) => {
           const client = clientFor(cmd);
+          if (name !== undefined) {
+            const { outputs = {} } = await client.get<{ outputs?: Record<string, unknown> }>(`${dep(id)}/outputs`);
+            if (!(name in outputs)) throw new UsageError(`Deployment ${id} has no output ${JSON.stringify(name)} (it has: ${Object.keys(outputs).join(', ') || 'none'})`, 1);
+            const value = outputs[name];
+            return print(typeof value === 'string' && !options.json ? value : JSON.stringify(value));
+          }
           const [answer, deployment] = await Promise.all([client.get<{ outputs: Record<string, unknown> }>(`${dep(id)}/outputs`), options.json ? undefined : client.get(dep(id), { _include: 'id,outputs' })]);
           if (options.json) return printJson(answer);
           const declared = (deployment?.outputs ?? {}) as Record<string, { description?: string }>;
@@ -173,6 +180,7 @@ export function deploymentsCommand(): Command {
         }),
       ),
     'stratus deployments outputs hello',
+    'curl "$(stratus deployments outputs hello url)"',
   );
 
   example(
@@ -200,9 +208,26 @@ export function deploymentsCommand(): Command {
       .argument('<deployment-id>')
       .option('-f, --force', 'delete even if node instances are live')
       .option('--delete-logs', "also delete the deployment's logs and events")
+      .option('--no-wait', 'return once the manager accepted the deletion (default: wait until the deployment is gone)')
+      .option('--timeout <seconds>', 'how long to wait for the deployment to be gone', Number, 300)
       .action(
-        action(async (cmd, id: string, options: { force?: boolean; deleteLogs?: boolean }) => {
-          await clientFor(cmd).request('DELETE', dep(id), { query: { force: options.force ? 'true' : 'false', delete_logs: options.deleteLogs ? 'true' : 'false' } });
+        action(async (cmd, id: string, options: { force?: boolean; deleteLogs?: boolean; wait: boolean; timeout: number }) => {
+          const client = clientFor(cmd);
+          await client.request('DELETE', dep(id), { query: { force: options.force ? 'true' : 'false', delete_logs: options.deleteLogs ? 'true' : 'false' } });
+          if (!options.wait) return print(`Deployment ${id} is being deleted.`);
+          // The manager removes the deployment in the background: wait, so that deleting its
+          // blueprint next (as a script would) is not refused as still in use.
+          const deadline = Date.now() + options.timeout * 1000;
+          for (;;) {
+            try {
+              await client.get(dep(id), { _include: 'id' });
+            } catch (err) {
+              if (err instanceof ApiError && err.status === 404) break;
+              throw err;
+            }
+            if (Date.now() >= deadline) throw new ApiError(0, 'timeout', `Deployment ${id} is still there after ${options.timeout} s; its deletion goes on on the manager`);
+            await sleep(250);
+          }
           print(`Deployment ${id} deleted.`);
         }),
       ),
