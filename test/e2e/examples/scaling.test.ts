@@ -1,7 +1,8 @@
 /**
  * examples/scaling with the stratus CLI as real processes: the scaling group's and the node's
  * instance counts follow the inputs in `plan` and in a real install on the local runtime (central
- * stratus.ops.* operations only, no agent); out-of-range counts are refused.
+ * stratus.ops.* operations only, no agent), scaled out and back in with `executions start scale`;
+ * out-of-range counts are refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
@@ -62,7 +63,7 @@ describe('examples/scaling', () => {
     expect(frontends.stderr).toContain('Node frontend: default_instances 4 is not within [1, 3]');
   });
 
-  it('installs every instance with central operations and uninstalls them', async () => {
+  it('installs every instance with central operations, scales the tier out and in, and uninstalls them', async () => {
     await cli.ok(['blueprints', 'upload', EXAMPLE, '-b', 'scaling']);
     await cli.ok(['deployments', 'create', 'scaling', '-b', 'scaling', '-i', 'tier_instances=3', '--timeout', '30']);
     await cli.ok(['executions', 'start', 'install', '-d', 'scaling', '--timeout', '90']);
@@ -72,11 +73,25 @@ describe('examples/scaling', () => {
     const outputs = (await cli.json<{ outputs: { app_roles: unknown[]; cache_sizes: unknown[] } }>(['deployments', 'outputs', 'scaling'])).outputs;
     expect(outputs).toEqual({ app_roles: ['app', 'app', 'app'], cache_sizes: [64, 64, 64] });
 
+    // Scale the tier group out by one (a new app and its cache, the frontend connected to the new app too), then back in.
+    await cli.ok(['executions', 'start', 'scale', '-d', 'scaling', '-p', 'scalable_entity_name=tier', '-p', 'delta=1', '--timeout', '90']);
+    const out = (await rest.list('/api/v3.1/node-instances?deployment_id=scaling')).items as unknown as (PlannedInstance & { state: string })[];
+    expect([count(out, 'app'), count(out, 'cache'), count(out, 'frontend')]).toEqual([4, 4, 1]);
+    expect(out.every((i) => i.state === 'started')).toBe(true);
+    expect(out.find((i) => i.node_id === 'frontend')!.relationships).toHaveLength(4);
+    const tooMany = await cli.run(['executions', 'start', 'scale', '-d', 'scaling', '-p', 'scalable_entity_name=tier', '-p', 'delta=7']);
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.stderr).toContain('outside its bounds [1, 10]');
+    await cli.ok(['executions', 'start', 'scale', '-d', 'scaling', '-p', 'scalable_entity_name=tier', '-p', 'delta=-1', '--timeout', '90']);
+    const back = (await rest.list('/api/v3.1/node-instances?deployment_id=scaling')).items as unknown as PlannedInstance[];
+    expect([count(back, 'app'), count(back, 'cache'), count(back, 'frontend')]).toEqual([3, 3, 1]);
+    expect(back.find((i) => i.node_id === 'frontend')!.relationships).toHaveLength(3);
+
     await cli.ok(['executions', 'start', 'uninstall', '-d', 'scaling', '--timeout', '90']);
     const after = (await rest.list('/api/v3.1/node-instances?deployment_id=scaling')).items;
     expect(after.map((i) => i.state)).toEqual(Array(7).fill('deleted'));
     await cli.ok(['deployments', 'delete', 'scaling']);
     await waitUntil('the deployment to be deleted', async () => ((await rest.call('GET', '/api/v3.1/deployments/scaling')).status === 404 ? true : undefined));
     await cli.ok(['blueprints', 'delete', 'scaling']);
-  }, 120000); // ~20-40 s; the margin is for a loaded machine
+  }, 240000); // ~30-60 s; the margin is for a loaded machine
 });
