@@ -7,8 +7,6 @@
 import type { AwsClients } from '../../adapters/aws-clients';
 import { DynamoModelStore } from '../../adapters/dynamodb/model-store';
 import { DynamoOperationStore } from '../../adapters/dynamodb/operation-store';
-import { KmsSecretCipher } from '../../adapters/kms/secret-cipher';
-import { LocalKeySecretCipher } from '../../adapters/local-key/secret-cipher';
 import { S3FileStore } from '../../adapters/s3/file-store';
 import { SecretsManagerAdminPassword } from '../../adapters/secrets-manager/admin-password';
 import { SqsQueueSender } from '../../adapters/sqs/queue-sender';
@@ -24,16 +22,9 @@ import type { AdminPasswordSource } from '../../src/ports/admin-password';
 import { AGENT_BUNDLE_KEY } from '../../src/ports/agent-package';
 import type { AgentPackageSource } from '../../src/ports/agent-package';
 import type { Authenticator } from '../../src/ports/authenticator';
-import type { SecretCipher } from '../../src/ports/secret-cipher';
 import { eventIndexFor } from './event-index';
+import { cipherFor } from './secret-cipher';
 import type { HandlerSettings } from './settings';
-
-function cipherFor(settings: HandlerSettings, clients: AwsClients): SecretCipher {
-  if (settings.localSecrets) return new LocalKeySecretCipher(Buffer.from(settings.localSecrets.secretsKey, 'base64'));
-  const keyId = settings.config.secretsKeyId;
-  if (!keyId) throw new MissingConfigError('the KMS key for secrets', ENV.secretsKeyId);
-  return new KmsSecretCipher(clients.kms, keyId);
-}
 
 function adminPasswordFor(settings: HandlerSettings, clients: AwsClients): AdminPasswordSource {
   const local = settings.localSecrets;

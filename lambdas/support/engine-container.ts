@@ -19,7 +19,9 @@ import { Engine, engineConfigFromEnv } from '../../src/workflows/engine';
 import type { EngineDeps } from '../../src/workflows/engine';
 import { ManagementApiConnectionGateway } from '../../adapters/websocket/management-api-gateway';
 import { registerAgentOperations } from '../../src/agents/operations';
+import { SecretsService } from '../../src/api/secrets/service';
 import { agentDispatcher } from './agents';
+import { cipherFor } from './secret-cipher';
 import type { HandlerSettings } from './settings';
 
 export function createEngine(settings: HandlerSettings, overrides: Partial<EngineDeps> = {}): Engine {
@@ -31,7 +33,11 @@ export function createEngine(settings: HandlerSettings, overrides: Partial<Engin
   // queue (indexed for GET /events and pushed to live subscribers).
   const minimalStore = new DynamoEventStore(clients.documents, operationsTable);
   const events = settings.config.queues.events ? new TeeEventSink([minimalStore, new QueueEventSink(queues)]) : minimalStore;
-  const store = new DynamoModelStore({ client: clients.documents, tableName: requireTable(settings.config, 'model'), files: bucket ? new S3FileStore(clients.s3, bucket) : undefined });
+  const files = bucket ? new S3FileStore(clients.s3, bucket) : undefined;
+  const store = new DynamoModelStore({ client: clients.documents, tableName: requireTable(settings.config, 'model'), files });
+  // get_secret in operation inputs: the cipher is made on first use (only the task worker opens secrets).
+  let secrets: SecretsService | undefined;
+  const secretReader = (tenant: string) => (secrets ??= new SecretsService(store, cipherFor(settings, clients), () => new Date())).lookup(tenant);
   // Uninstall's agent delete revokes the host's credential and closes its connection.
   const wsManagement = settings.config.wsManagementUrl;
   const gateway = wsManagement ? new ManagementApiConnectionGateway(clients.management(wsManagement)) : undefined;
@@ -43,6 +49,8 @@ export function createEngine(settings: HandlerSettings, overrides: Partial<Engin
     agents: agentDispatcher(settings, clients),
     registry: registerAgentOperations(new OperationRegistry(), { store, gateway }),
     config: engineConfigFromEnv(process.env),
+    files,
+    secrets: secretReader,
     ...overrides,
   });
 }

@@ -19,6 +19,8 @@ import type { NodeInstanceData } from '../../deployments/model';
 import { cloudifyEvent, cloudifyLog } from '../../events/model';
 import type { EventScope, StoredEvent } from '../../events/model';
 import type { AgentDispatcher } from '../../ports/agent-dispatcher';
+import type { FileStore } from '../../ports/file-store';
+import type { SecretReader } from '../../deployments/evaluation';
 import type { EventSink } from '../../ports/event-store';
 import type { ModelStore } from '../../ports/model-store';
 import type { ExecutionHeader, ExecutionKey, OperationStore, StartAs, TaskRecord } from '../../ports/operation-store';
@@ -32,7 +34,7 @@ import { EXECUTION_CHECK_KIND, TASK_RUN_KIND } from './messages';
 import type { TaskRunMessage } from './messages';
 import { END_TASK, ROLLBACK_END_TASK, runsInline } from './persisted';
 import type { PersistedTask } from './persisted';
-import { runCentralOperation } from './runner';
+import { agentInputs, runCentralOperation } from './runner';
 import type { AttemptOutcome } from './runner';
 import { ExecutionLifecycle } from './lifecycle';
 import { EventBatcher } from './event-batcher';
@@ -46,6 +48,10 @@ export interface EngineDeps {
   agents: AgentDispatcher;
   registry: OperationRegistry;
   config: EngineConfig;
+  /** Blueprint files (workflow functions); without it custom workflows fail with a clear error. */
+  files?: FileStore;
+  /** The tenant's secrets, for get_secret in operation inputs (evaluated at dispatch, never stored). */
+  secrets?: (tenant: string) => SecretReader;
   now?: () => number;
   /** Fault injection for tests: called after a claim; returning true abandons the attempt there (a worker that died). */
   abandonAfterClaim?: (task: TaskRecord) => boolean;
@@ -226,6 +232,9 @@ export class Engine {
       const task = spec.task as OperationTask;
       events.push(cloudifyEvent(scope, 'task_started', `'${task.name}' started on ${task.context_instance_id}${record.attempt > 1 ? ` (attempt ${record.attempt})` : ''}`, this.details(task, record)));
       if (task.call.executor === 'host_agent') {
+        // Intrinsic functions (get_secret, get_attribute...) are evaluated now, for this attempt only.
+        const inputs = await agentInputs(this, header, task);
+        if (!inputs.ok) return { kind: 'failed', message: inputs.message, logs: [] };
         const sent = await this.deps.agents.dispatch({
           tenant: header.tenant,
           executionId: header.executionId,
@@ -237,7 +246,7 @@ export class Engine {
           name: task.name,
           plugin: task.call.plugin,
           operation: task.call.operation,
-          inputs: task.call.inputs,
+          inputs: inputs.value,
           timeoutSeconds: task.call.timeout,
           // The agent renews this lease while the operation runs, so a long script is not taken for lost.
           leaseSeconds: this.deps.config.leaseSeconds,

@@ -17,6 +17,7 @@ import { countOperations, describeGraph, formatDryRun } from '../analysis';
 import { builtinWorkflow, isScaleWorkflow } from '../builtins';
 import type { GraphDeployment, GraphNode } from '../deployment';
 import { WorkflowGraphError } from '../errors';
+import { buildCustomWorkflowGraph, CustomWorkflowError, customWorkflowMapping } from '../custom';
 import type { Engine } from './engine';
 import { operationCount, persistGraph } from './persisted';
 import { continueScaleRollback, prepareScaleBuild, scaleDryRunGraph, scaleSettled, settleScale } from './scale-run';
@@ -105,7 +106,9 @@ export class ExecutionLifecycle {
     const workflow = deployment.data.workflows[data.workflow_id];
     const scale = workflow !== undefined && isScaleWorkflow(workflow.plugin, workflow.operation);
     const builder = workflow && !scale ? builtinWorkflow(workflow.plugin, workflow.operation) : undefined;
-    if (!workflow || (!builder && !scale)) {
+    // A workflow function of the blueprint (src/workflows/custom): its graph is built in a sandbox.
+    const custom = workflow && !scale && !builder && customWorkflowMapping(workflow).kind === 'function' ? workflow : undefined;
+    if (!workflow || (!builder && !scale && !custom)) {
       const what = workflow ? `${workflow.plugin}: ${workflow.operation}` : 'undeclared';
       return this.failUnstarted(key, execution, `nonexistent_workflow_error: workflow ${data.workflow_id} (${what}) cannot run on Stratus: only the built-in workflows run (custom workflow plugins and workflow scripts are not supported)`);
     }
@@ -113,11 +116,13 @@ export class ExecutionLifecycle {
     // A scale also writes its deployment modification, once the build claim is held (applyScale).
     let applyScale: (() => Promise<void>) | undefined;
     try {
-      if (!scale) graph = builder!(await this.graphDeployment(key.tenant, deployment.id), data.parameters);
+      if (custom) graph = await buildCustomWorkflowGraph({ store, files: this.deps.files }, deployment, data.workflow_id, custom, data.parameters);
+      else if (!scale) graph = builder!(await this.graphDeployment(key.tenant, deployment.id), data.parameters);
       else if (data.is_dry_run) graph = await scaleDryRunGraph(store, deployment, data);
       else ({ graph, apply: applyScale } = await prepareScaleBuild(store, key, deployment, execution));
     } catch (err) {
       if (err instanceof WorkflowGraphError) return this.failUnstarted(key, execution, err.message);
+      if (err instanceof CustomWorkflowError) return this.failUnstarted(key, execution, `Workflow ${data.workflow_id} cannot run: ${err.message}`);
       throw err;
     }
     const scope = { tenant: key.tenant, executionId: key.executionId, workflowId: data.workflow_id, deploymentId: deployment.id, blueprintId: data.blueprint_id };

@@ -23,6 +23,7 @@ import type { Caller, ResourceContext } from '../../resources/context';
 import { nowIso } from '../../resources/context';
 import { builtinWorkflow, isScaleWorkflow } from '../builtins';
 import { WorkflowGraphError } from '../errors';
+import { checkCustomWorkflow, refuseUnsupportedWorkflow } from '../custom/check';
 import { EXECUTION_CANCEL_KIND } from './lifecycle';
 import { loadScaleDeployment, planScaleOf } from './scale-run';
 
@@ -73,13 +74,9 @@ export async function startWorkflowExecution(
   const workflow = Object.hasOwn(deployment.data.workflows, request.workflowId) ? deployment.data.workflows[request.workflowId] : undefined;
   if (!workflow) throw apiError(400, ERROR_CODES.nonexistentWorkflow, `Workflow ${request.workflowId} does not exist in deployment ${deployment.id}`);
   const scale = isScaleWorkflow(workflow.plugin, workflow.operation);
-  if (!scale && !builtinWorkflow(workflow.plugin, workflow.operation)) {
-    throw apiError(
-      400,
-      ERROR_CODES.nonexistentWorkflow,
-      `Workflow ${request.workflowId} of deployment ${deployment.id} (${workflow.plugin}: ${workflow.operation}) cannot run on Stratus: it runs the built-in workflows (install, uninstall, reinstall, start, stop, restart, execute_operation, heal, scale); custom workflow plugins and workflow scripts are not supported`,
-    );
-  }
+  // Not built in: a workflow function of the blueprint (src/workflows/custom), or refused saying why.
+  const custom = scale || builtinWorkflow(workflow.plugin, workflow.operation) ? undefined : workflow;
+  if (custom) refuseUnsupportedWorkflow(request.workflowId, deployment, custom);
   let parameters: Dict;
   try {
     parameters = await prepareExecutionParameters({ data_types: {} }, request.workflowId, workflow, request.parameters as Dict, {
@@ -91,6 +88,7 @@ export async function startWorkflowExecution(
     throw err;
   }
   if (scale) await checkScale(context, deployment, parameters);
+  if (custom) await checkCustomWorkflow(context, deployment, request.workflowId, custom, parameters);
   const others = await context.store.all<ExecutionData>({ tenant: deployment.tenant, kind: KINDS.execution, parent: deployment.id });
   const active = others.filter((execution) => ACTIVE.includes(execution.data.status) && !execution.data.is_system_workflow);
   if (active.length > 0 && !request.queue && !request.force && !scheduledFor) {

@@ -31,16 +31,39 @@ export type AttemptOutcome =
   /** Handed to an agent: the result arrives later. */
   | { kind: 'pending' };
 
-async function evaluateInputs(engine: Engine, header: ExecutionHeader, task: OperationTask): Promise<Dict> {
+/** Without a secrets reader (a worker not wired to the cipher), get_secret fails saying so. */
+const NO_SECRETS = {
+  value: async (): Promise<string | undefined> => {
+    throw new NonRecoverableError('get_secret cannot be evaluated: this worker has no access to secrets');
+  },
+};
+
+/**
+ * The operation's inputs with intrinsic functions evaluated against the deployment as it is now
+ * (get_attribute sees the latest runtime properties, get_secret the tenant's secrets). The result
+ * lives only in this attempt's memory: the persisted graph keeps the expressions, and no event
+ * carries inputs, so a secret's value is never stored or logged by the engine.
+ */
+export async function evaluateInputs(engine: Engine, header: ExecutionHeader, task: OperationTask): Promise<Dict> {
   if (!task.call.has_intrinsic_functions || !header.deploymentId) return task.call.inputs;
   const { store } = engine.deps;
   const deployment = await store.get<DeploymentData>({ kind: KINDS.deployment, tenant: header.tenant, id: header.deploymentId });
   if (!deployment) throw new NonRecoverableError(`Deployment ${header.deploymentId} no longer exists`);
-  // Secrets are not readable by the task worker yet: get_secret in operation inputs fails clearly.
-  const context = deploymentEvaluationContext({ store, secrets: { value: async () => undefined } }, deployment);
+  const secrets = engine.deps.secrets?.(header.tenant) ?? NO_SECRETS;
+  const context = deploymentEvaluationContext({ store, secrets }, deployment);
   const rel = task.relationship;
   const scope = rel ? { source: rel.source_id, target: rel.target_id, node: rel.source_node, targetNode: rel.target_node } : { self: task.context_instance_id, node: task.node_id ?? undefined };
   return (await evaluateFunctions(task.call.inputs, context, scope, `operations.${task.name}.inputs`)) as Dict;
+}
+
+/** Inputs for an agent operation: an evaluation error (a missing secret, say) fails the operation at once. */
+export async function agentInputs(engine: Engine, header: ExecutionHeader, task: OperationTask): Promise<{ ok: true; value: Dict } | { ok: false; message: string }> {
+  try {
+    return { ok: true, value: await evaluateInputs(engine, header, task) };
+  } catch (err) {
+    if (err instanceof NonRecoverableError || (err instanceof Error && err.name === 'FunctionEvaluationError')) return { ok: false, message: err.message };
+    throw err;
+  }
 }
 
 export async function runCentralOperation(engine: Engine, header: ExecutionHeader, record: TaskRecord, task: OperationTask): Promise<AttemptOutcome> {
