@@ -17,6 +17,7 @@
  *   npm run bench:engine
  *   npm run bench:engine -- --hosts 10 --apps 100 --concurrent 10 --concurrent-hosts 2 --concurrent-apps 50
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -42,6 +43,8 @@ const { values: args } = parseArgs({
     'concurrent-apps': { type: 'string', default: '50' },
     'put-samples': { type: 'string', default: '300' },
     'skip-single': { type: 'boolean', default: false },
+    // Batches in flight per queue (the local pollers' stand-in for Lambda's concurrent invocations).
+    'poller-concurrency': { type: 'string', default: '' },
   },
 });
 const num = (name: keyof typeof args) => {
@@ -181,21 +184,37 @@ interface RunResult {
   byCommand: Map<string, number>;
   load: number[];
   cpuMs: number;
+  /** CPU time of the DynamoDB Local JVM over the run (undefined when not readable). */
+  javaCpuMs?: number;
 }
 
-async function runWorkflow(rest: Rest, label: string, deployments: string[], workflow: string): Promise<RunResult> {
+/** User + system CPU of a process from /proc (Linux), in ms; undefined elsewhere. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat (11 and 12 after the command), in clock ticks (100/s).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+async function runWorkflow(rest: Rest, label: string, deployments: string[], workflow: string, javaPid?: number): Promise<RunResult> {
   counts.clear();
   const cpu = process.cpuUsage();
+  const javaCpu = processCpuMs(javaPid);
   const started = Date.now();
   const ids = await Promise.all(deployments.map(async (id) => (await rest.call('POST', '/api/v3.1/executions', { deployment_id: id, workflow_id: workflow })).id as string));
   const ends = await Promise.all(ids.map((id) => rest.waitForEnd(id, 3600000)));
   const wallMs = Math.max(...ends.map((end) => end.endedAt)) - started;
   const used = process.cpuUsage(cpu);
+  const javaCpuEnd = processCpuMs(javaPid);
   // Let in-flight follow-ups (the last releases and deletes) land before reading the count.
   await new Promise((resolve) => setTimeout(resolve, 500));
   for (const { execution } of ends) if (execution.status !== 'terminated') throw new Error(`${workflow} ${execution.id} ended ${execution.status}: ${execution.error}`);
   const operations = ends.reduce((n, { execution }) => n + (execution.finished_operations as number), 0);
-  return { label, executions: ids.length, operations, wallMs, requests: countedTotal(), byCommand: new Map(counts), load: os.loadavg(), cpuMs: (used.user + used.system) / 1000 };
+  return { label, executions: ids.length, operations, wallMs, requests: countedTotal(), byCommand: new Map(counts), load: os.loadavg(), cpuMs: (used.user + used.system) / 1000, javaCpuMs: javaCpu !== undefined && javaCpuEnd !== undefined ? javaCpuEnd - javaCpu : undefined };
 }
 
 function report(result: RunResult): void {
@@ -204,7 +223,9 @@ function report(result: RunResult): void {
   const commands = [...result.byCommand].sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ${(n / result.operations).toFixed(2)}`).join(', ');
   console.log(
     `${result.label.padEnd(40)} ${result.executions} exec, ${result.operations} ops, wall ${seconds.toFixed(1)} s, ${(result.operations / seconds).toFixed(0)} ops/s, ` +
-      `${result.requests} DynamoDB requests = ${perOp.toFixed(2)}/op (${commands}); load ${result.load.map((l) => l.toFixed(1)).join(' ')}; bench process CPU ${(result.cpuMs / 1000).toFixed(1)} s`,
+      `${result.requests} DynamoDB requests = ${perOp.toFixed(2)}/op (${commands}); load ${result.load.map((l) => l.toFixed(1)).join(' ')}; ` +
+      `CPU: bench process ${(result.cpuMs / 1000).toFixed(1)} s = ${(result.cpuMs / result.operations).toFixed(2)} ms/op` +
+      (result.javaCpuMs !== undefined ? `, DynamoDB Local ${(result.javaCpuMs / 1000).toFixed(1)} s = ${(result.javaCpuMs / result.operations).toFixed(2)} ms/op` : ''),
   );
 }
 
@@ -238,6 +259,7 @@ async function main(): Promise<void> {
     stage: 'bench',
     logLevel: 'SILENT',
     scheduleMinutes: 0.25,
+    ...(args['poller-concurrency'] ? { pollerConcurrency: { workflow: num('poller-concurrency'), tasks: num('poller-concurrency') } } : {}),
     handlers: {
       workflowWorker: (settings) => createWorkflowWorkerHandler(settings, workflowMessageHandlers(settings, countedEngine(settings))),
       taskWorker: (settings) => createTaskWorkerHandler(settings, taskMessageHandlers(settings, countedEngine(settings))),
@@ -254,7 +276,7 @@ async function main(): Promise<void> {
       await rest.deploy('single', blueprint(hosts, apps));
       console.log(`Deployed single (${hosts} hosts x ${apps} apps = ${hosts * apps} app instances + ${hosts + 1}) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
       for (const workflow of ['install', 'uninstall']) {
-        const result = await runWorkflow(rest, `single ${workflow} (${hosts * apps + hosts + 1} instances)`, ['single'], workflow);
+        const result = await runWorkflow(rest, `single ${workflow} (${hosts * apps + hosts + 1} instances)`, ['single'], workflow, runtime.javaPid);
         report(result);
         results.push(result);
       }
@@ -264,7 +286,7 @@ async function main(): Promise<void> {
       const names = Array.from({ length: concurrent }, (_, i) => `multi${i}`);
       for (let i = 0; i < names.length; i += 4) await Promise.all(names.slice(i, i + 4).map((name) => rest.deploy(name, blueprint(cHosts, cApps))));
       console.log(`Deployed ${concurrent} x (${cHosts} hosts x ${cApps} apps = ${cHosts * cApps + cHosts + 1} instances) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-      const result = await runWorkflow(rest, `${concurrent} concurrent installs (${cHosts * cApps + cHosts + 1} instances each)`, names, 'install');
+      const result = await runWorkflow(rest, `${concurrent} concurrent installs (${cHosts * cApps + cHosts + 1} instances each)`, names, 'install', runtime.javaPid);
       report(result);
       results.push(result);
     }

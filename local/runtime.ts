@@ -64,6 +64,12 @@ export const DEFAULT_HANDLERS: HandlerFactories = {
   sweeper: (settings) => createSweeperHandler(settings),
 };
 
+/** STRATUS_LOCAL_POLLER_CONCURRENCY (a positive integer), else 4. */
+function defaultPollerConcurrency(): number {
+  const value = Number(process.env.STRATUS_LOCAL_POLLER_CONCURRENCY);
+  return Number.isInteger(value) && value > 0 ? value : 4;
+}
+
 export interface LocalRuntimeOptions {
   host?: string;
   /** 0 = any free port. Default 8080. */
@@ -84,6 +90,12 @@ export interface LocalRuntimeOptions {
   pollers?: boolean;
   /** Fault injection (tests): pollers deliver every batch twice, concurrently and out of order. */
   duplicateDelivery?: boolean;
+  /**
+   * Batches each queue's poller keeps in flight at once (Lambda runs concurrent invocations of a busy
+   * queue's consumer). Default: STRATUS_LOCAL_POLLER_CONCURRENCY or 4 for the workflow and tasks
+   * queues; the events queue keeps one, so live subscribers see events in order.
+   */
+  pollerConcurrency?: Partial<Record<QueueId, number>>;
   /** Replace some handlers, e.g. with test handlers. */
   handlers?: Partial<HandlerFactories>;
   logLevel?: LogLevel;
@@ -268,6 +280,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
             maxBatchingWindowSeconds: queue.maxBatchingWindowSeconds,
             visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
             duplicateDelivery: options.duplicateDelivery,
+            concurrency: options.pollerConcurrency?.[id] ?? (id === 'events' ? 1 : defaultPollerConcurrency()),
             onError: report(`${id} queue`),
           }),
         );

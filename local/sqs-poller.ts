@@ -4,6 +4,10 @@
  * `batchItemFailures` (ReportBatchItemFailures). A thrown error, a timeout or a malformed answer
  * fails the whole batch. Failed messages become visible again after the visibility timeout and,
  * once received maxReceiveCount times, SQS (fauxqs) moves them to the dead-letter queue.
+ *
+ * Like Lambda's event source, the poller keeps up to `concurrency` batches in flight at once (each
+ * its own receive loop and invocation): in AWS, a busy queue is consumed by many concurrent
+ * invocations, so handlers must not assume one batch at a time.
  */
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Message, MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
@@ -26,6 +30,8 @@ export interface SqsPollerOptions {
   onError?: (err: unknown) => void;
   /** Fault injection (tests): every batch is delivered twice, concurrently, each copy shuffled. */
   duplicateDelivery?: boolean;
+  /** Batches in flight at once (concurrent invocations of the function, like Lambda's reserved concurrency). Default 1. */
+  concurrency?: number;
 }
 
 export interface BatchOutcome {
@@ -92,7 +98,7 @@ export function failedIds(result: unknown, records: SQSRecord[]): Set<string> {
 
 export class SqsPoller {
   private running = false;
-  private loop?: Promise<void>;
+  private loop?: Promise<unknown>;
   private abort = new AbortController();
 
   constructor(private readonly options: SqsPollerOptions) {}
@@ -101,10 +107,11 @@ export class SqsPoller {
     if (this.running) return;
     this.running = true;
     this.abort = new AbortController();
-    this.loop = this.run();
+    const concurrency = Math.max(1, Math.floor(this.options.concurrency ?? 1));
+    this.loop = Promise.all(Array.from({ length: concurrency }, () => this.run()));
   }
 
-  /** Stops receiving and waits for the batch in hand to finish. */
+  /** Stops receiving and waits for the batches in hand to finish. */
   async stop(): Promise<void> {
     this.running = false;
     this.abort.abort();
