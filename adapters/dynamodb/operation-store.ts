@@ -258,18 +258,19 @@ export class DynamoOperationStore implements OperationStore {
     try {
       if (dependencies === 1 && startAs) {
         const start = this.startClauses(pk, taskId, startAs);
-        await withRetries(() =>
-          this.send(
+        const { Attributes: started } = await withRetries(() =>
+          this.send<{ Attributes?: Item }>(
             new UpdateCommand({
               TableName: this.table,
               Key,
               UpdateExpression: `SET ${start.set} ADD dn :id`,
               ConditionExpression: 'st = :waiting AND attribute_not_exists(dn)',
               ExpressionAttributeValues: { ...start.values, ':id': new Set([dependencyId]), ':waiting': 'waiting' },
+              ReturnValues: 'ALL_NEW',
             }),
           ),
         );
-        return { recorded: true, state: startAs.state, doneCount: 1, attempt: startAs.attempt };
+        return { recorded: true, state: startAs.state, doneCount: 1, attempt: startAs.attempt, ...(started ? { started: taskFrom(started) } : {}) };
       }
       const { Attributes } = await withRetries(() =>
         this.send<{ Attributes?: Item }>(
@@ -293,20 +294,24 @@ export class DynamoOperationStore implements OperationStore {
     }
   }
 
-  startTask(key: ExecutionKey, taskId: string, from: { state: TaskState; attempt: number }, to: StartAs): Promise<boolean> {
+  async startTask(key: ExecutionKey, taskId: string, from: { state: TaskState; attempt: number }, to: StartAs): Promise<TaskRecord | undefined> {
     const pk = executionPk(key);
     const start = this.startClauses(pk, taskId, to);
-    return conditional(() =>
-      this.send(
+    let started: Item | undefined;
+    const applied = await conditional(async () => {
+      const result = await this.send<{ Attributes?: Item }>(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk, sk: taskSk(taskId) },
           UpdateExpression: `SET ${start.set}`,
           ConditionExpression: 'st = :from AND a = :fromA',
           ExpressionAttributeValues: { ...start.values, ':from': from.state, ':fromA': from.attempt },
+          ReturnValues: 'ALL_NEW',
         }),
-      ),
-    );
+      );
+      started = result.Attributes;
+    });
+    return applied && started ? taskFrom(started) : undefined;
   }
 
   async claim(key: ExecutionKey, taskId: string, attempt: number, leaseUntil: number, now: number): Promise<TaskRecord | undefined> {

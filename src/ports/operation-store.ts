@@ -64,6 +64,8 @@ export interface DependencyResult {
   state: TaskState;
   doneCount: number;
   attempt: number;
+  /** The task as this call started it (dependencies 1 with startAs, when the write applied). */
+  started?: TaskRecord;
 }
 
 export interface CompletionWrite {
@@ -99,8 +101,8 @@ export interface OperationStore {
    * waiting → queued/running at `attempt` 1 in the same write (`startAs`).
    */
   recordDependency(key: ExecutionKey, taskId: string, dependencyId: string, dependencies: number, startAs: StartAs | null): Promise<DependencyResult>;
-  /** waiting|queued (at fromAttempt) → queued|running at attempt+1. False when the task moved on. */
-  startTask(key: ExecutionKey, taskId: string, from: { state: TaskState; attempt: number }, to: StartAs): Promise<boolean>;
+  /** waiting|queued (at fromAttempt) → queued|running at attempt+1: the started task, or undefined when it moved on. */
+  startTask(key: ExecutionKey, taskId: string, from: { state: TaskState; attempt: number }, to: StartAs): Promise<TaskRecord | undefined>;
   /** queued (at attempt) → running with a lease: the claimed task, or undefined for a duplicate, late or stale message. */
   claim(key: ExecutionKey, taskId: string, attempt: number, leaseUntil: number, now: number): Promise<TaskRecord | undefined>;
   /** A running task (at attempt) keeps its lease until `until` (an agent reports it still runs). False when it moved on. */
