@@ -15,7 +15,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import WebSocket from 'ws';
-import { batchLogs, MAX_FRAME_BYTES, operationKey, PROTOCOL_VERSION, SAFE_MESSAGE_BYTES } from '../src/agents/protocol';
+import { batchLogs, MAX_FRAME_BYTES, MAX_OFFLOADED_BYTES, operationKey, PROTOCOL_VERSION, SAFE_MESSAGE_BYTES } from '../src/agents/protocol';
 import type { AgentMessage, LogLine, ManagerMessage, ResultMessage, RunMessage } from '../src/agents/protocol';
 import { CTX_CLI_SOURCE } from './ctx/proxy';
 import { Outbox } from './outbox';
@@ -175,6 +175,25 @@ export class Agent {
     return true;
   }
 
+  /**
+   * Sends an operation's message whatever its size: over SAFE_MESSAGE_BYTES it is uploaded to the
+   * manager's agent message bucket (a presigned PUT from ctx `upload-url`) and referenced by key.
+   */
+  async deliver(message: ResultMessage): Promise<boolean> {
+    const text = JSON.stringify(message);
+    if (Buffer.byteLength(text) <= SAFE_MESSAGE_BYTES) return this.send(message);
+    const upload = (await this.ctxRequest(message, ['upload-url'])) as { url?: unknown; key?: unknown };
+    if (typeof upload?.url !== 'string' || typeof upload.key !== 'string') throw new Error('the manager gave no upload URL');
+    const response = await fetch(upload.url, { method: 'PUT', body: text, headers: { 'content-type': 'application/json' } });
+    if (!response.ok) throw new Error(`uploading the ${message.action} message failed: HTTP ${response.status}`);
+    return this.send({ action: message.action, id: message.id, execution_id: message.execution_id, task_id: message.task_id, attempt: message.attempt, payload_key: upload.key } as unknown as AgentMessage);
+  }
+
+  /** Delivers a result; a failed upload is logged and retried after the next welcome (it stays in the outbox). */
+  private deliverResult(result: ResultMessage): void {
+    this.deliver(result).catch((err: Error) => this.log(`could not send result ${result.id}: ${err.message}; it stays in the outbox`));
+  }
+
   private onMessage(text: string): void {
     let message: ManagerMessage;
     try {
@@ -183,13 +202,19 @@ export class Agent {
       this.log('ignored a message that is not JSON');
       return;
     }
+    const payloadUrl = (message as { payload_url?: unknown }).payload_url;
+    if (typeof payloadUrl === 'string') {
+      // Over 128 KB: the manager stored the message; fetch it and handle it as if it came over the socket.
+      void this.fetchStored(payloadUrl, message.action).then((stored) => stored && this.onMessage(stored));
+      return;
+    }
     switch (message.action) {
       case 'welcome':
         this.welcomed = true;
         this.failures = 0;
         this.log(`registered as the agent of host ${message.host_id}`);
         for (const waiter of this.connectedWaiters.splice(0)) waiter();
-        for (const result of this.outbox.pending()) this.send(result);
+        for (const result of this.outbox.pending()) this.deliverResult(result);
         this.flushLogs();
         return;
       case 'run':
@@ -222,7 +247,21 @@ export class Agent {
     }
   }
 
-  private async ctxRequest(run: RunMessage, args: string[], timeoutMs = 30000): Promise<unknown> {
+  private async fetchStored(url: string, action: string): Promise<string | undefined> {
+    try {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const text = await response.text();
+      const parsed = JSON.parse(text) as { action?: unknown; payload_url?: unknown };
+      if (parsed.action !== action || parsed.payload_url !== undefined) throw new Error('not the announced message');
+      return text;
+    } catch (err) {
+      this.log(`could not fetch a large ${action} message from the manager: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private async ctxRequest(run: { execution_id: string; task_id: string; attempt: number }, args: string[], timeoutMs = 30000): Promise<unknown> {
     await this.waitConnected(timeoutMs);
     const requestId = randomUUID();
     return new Promise((resolve, reject) => {
@@ -268,7 +307,7 @@ export class Agent {
     const key = operationKey(run);
     const stored = this.outbox.find(run.execution_id, run.task_id, run.attempt);
     if (stored) {
-      this.send(stored);
+      this.deliverResult(stored);
       return;
     }
     const current = this.running.get(key);
@@ -303,12 +342,13 @@ export class Agent {
     if (this.running.get(key)?.op === op) this.running.delete(key);
     this.flushLogs();
     let result: ResultMessage = { action: 'result', id: randomUUID(), execution_id: run.execution_id, task_id: run.task_id, attempt: run.attempt, ...outcome };
-    if (Buffer.byteLength(JSON.stringify(result)) > SAFE_MESSAGE_BYTES) {
-      result = { ...result, status: 'failure', recoverable: false, returns: null, runtime_properties: {}, error: 'The operation\'s result (returns and runtime properties) is larger than the 128 KB a WebSocket message may carry: keep runtime properties small' };
+    // Over 128 KB it goes through the manager's message bucket; beyond MAX_OFFLOADED_BYTES it is refused.
+    if (Buffer.byteLength(JSON.stringify(result)) > MAX_OFFLOADED_BYTES) {
+      result = { ...result, status: 'failure', recoverable: false, returns: null, runtime_properties: {}, error: `The operation's result (returns and runtime properties) is larger than the ${MAX_OFFLOADED_BYTES / 1024 / 1024} MB an agent message may have: keep runtime properties small` };
     }
     await this.outbox.add(result);
     this.log(`${run.name} (${run.task_id}) ${result.status}${result.error ? `: ${result.error}` : ''}`);
-    this.send(result);
+    if (this.connected) this.deliverResult(result);
   }
 }
 

@@ -30,6 +30,7 @@ export function agentDispatcher(settings: HandlerSettings, clients: AwsClients):
     operations: new DynamoOperationStore({ client: clients.documents, tableName: requireTable(config, 'operations') }),
     registry,
     gateway,
+    messages: config.buckets.agentMessages ? new S3FileStore(clients.s3, config.buckets.agentMessages) : undefined,
   });
 }
 
@@ -44,7 +45,8 @@ export function agentRouteHandler(settings: HandlerSettings, clients: AwsClients
     const { createEngine } = await import('./engine-container');
     const { gateway } = connectionDeps(settings.config, clients);
     const files = settings.config.buckets.resources ? new S3FileStore(clients.s3, settings.config.buckets.resources) : undefined;
-    return { engine: createEngine(settings), gateway, files };
+    const messages = settings.config.buckets.agentMessages ? new S3FileStore(clients.s3, settings.config.buckets.agentMessages) : undefined;
+    return { engine: createEngine(settings), gateway, files, messages };
   };
   return async (connectionId, principal, route, body) => handleAgentRoute(await (deps ??= build()), connectionId, principal, route, body);
 }

@@ -6,11 +6,13 @@
  */
 import type { AgentDispatcher, AgentOperation } from '../ports/agent-dispatcher';
 import type { ConnectionGateway, ConnectionRegistry } from '../ports/connections';
+import type { FileStore } from '../ports/file-store';
 import type { ModelStore } from '../ports/model-store';
 import type { OperationStore } from '../ports/operation-store';
 import type { OperationTask } from '../workflows/graph';
 import { operationContext } from './context';
-import { byteLength, SAFE_MESSAGE_BYTES } from './protocol';
+import { OffloadError, sendToAgent } from './offload';
+import { SAFE_MESSAGE_BYTES } from './protocol';
 import type { CancelMessage, RunMessage } from './protocol';
 import { agentRef } from './records';
 import type { AgentData } from './records';
@@ -20,6 +22,8 @@ export interface AgentDispatcherDeps {
   operations: OperationStore;
   registry: ConnectionRegistry;
   gateway: ConnectionGateway;
+  /** The agentMessages bucket: a run message over 128 KB is stored there and sent by URL. */
+  messages?: FileStore;
 }
 
 export class WebSocketAgentDispatcher implements AgentDispatcher {
@@ -60,17 +64,20 @@ export class WebSocketAgentDispatcher implements AgentDispatcher {
       ...(operation.leaseSeconds ? { lease_seconds: operation.leaseSeconds } : {}),
       context,
     };
-    // API Gateway refuses posts over 128 KB. Shrinking the context (peers' runtime properties) is
-    // the only safe cut; inputs are the operation's own and must arrive whole.
-    let body = JSON.stringify(message);
-    if (Buffer.byteLength(body) > SAFE_MESSAGE_BYTES && context.relationship) {
-      const slim = { ...message, context: { ...context, relationship: { ...context.relationship, source: { ...context.relationship.source, instance: { ...context.relationship.source.instance, runtime_properties: {} } }, target: { ...context.relationship.target, instance: { ...context.relationship.target.instance, runtime_properties: {} } } } } };
-      body = JSON.stringify(slim);
+    // API Gateway refuses posts over 128 KB: larger run messages (large inputs or runtime
+    // properties) go through the agentMessages bucket. Without it, the peers' runtime properties
+    // are dropped first (the only safe cut: inputs are the operation's own and must arrive whole).
+    let sendable: RunMessage = message;
+    if (!this.deps.messages && Buffer.byteLength(JSON.stringify(message)) > SAFE_MESSAGE_BYTES && context.relationship) {
+      const rel = context.relationship;
+      sendable = { ...message, context: { ...context, relationship: { ...rel, source: { ...rel.source, instance: { ...rel.source.instance, runtime_properties: {} } }, target: { ...rel.target, instance: { ...rel.target.instance, runtime_properties: {} } } } } };
     }
-    if (byteLength(JSON.parse(body)) > SAFE_MESSAGE_BYTES) {
-      throw new Error(`Operation ${operation.name} on ${operation.instanceId} is too large to send to its agent (${Buffer.byteLength(body)} bytes; the WebSocket limit is 128 KB): keep operation inputs and runtime properties small`);
+    try {
+      return (await sendToAgent(this.deps.gateway, this.deps.messages, connectionId, { tenant: operation.tenant, hostId: operation.hostId }, sendable)) ? 'sent' : 'not_connected';
+    } catch (err) {
+      if (!(err instanceof OffloadError)) throw err;
+      throw new Error(`Operation ${operation.name} on ${operation.instanceId} is too large to send to its agent: ${err.message}; keep operation inputs and runtime properties small`);
     }
-    return (await this.deps.gateway.send(connectionId, body)) ? 'sent' : 'not_connected';
   }
 
   /** Asks the host's agent to stop an operation (kill: the process tree is terminated either way). */

@@ -12,6 +12,11 @@ export const MAX_FRAME_BYTES = 32 * 1024;
 export const MAX_MESSAGE_BYTES = 128 * 1024;
 /** What we allow ourselves per message: leaves room for the envelope and for escaping. */
 export const SAFE_MESSAGE_BYTES = 120 * 1024;
+/**
+ * Larger messages go through the agentMessages bucket (src/agents/offload.ts): the socket carries
+ * `payload_url` (manager → agent) or `payload_key` (agent → manager). This caps what is stored.
+ */
+export const MAX_OFFLOADED_BYTES = 16 * 1024 * 1024;
 /** API Gateway closes idle connections after 10 minutes: agents beat well inside that. */
 export const HEARTBEAT_SECONDS = 60;
 /** Longest log line kept (longer lines are cut, marked with an ellipsis). */

@@ -22,6 +22,7 @@ import type { Engine } from '../workflows/engine';
 import type { OperationTask } from '../workflows/graph';
 import { agentRef } from './records';
 import type { AgentData } from './records';
+import { agentUploadUrl, OffloadError, resolveAgentMessage, sendToAgent } from './offload';
 import { HEARTBEAT_SECONDS, PROTOCOL_VERSION } from './protocol';
 import type { AckMessage, CtxRequestMessage, CtxResponseMessage, HelloMessage, LogsMessage, OperationRef, ProgressMessage, ResultMessage, WelcomeMessage } from './protocol';
 
@@ -32,6 +33,8 @@ export interface AgentSessionDeps {
   engine: Engine;
   gateway: ConnectionGateway;
   files?: FileStore;
+  /** The agentMessages bucket: messages over 128 KB (src/agents/offload.ts). */
+  messages?: FileStore;
   now?: () => Date;
 }
 
@@ -50,8 +53,9 @@ function operationRef(body: Dict): OperationRef {
   return { execution_id: str(body.execution_id, 'execution_id'), task_id: str(body.task_id, 'task_id'), attempt };
 }
 
-async function reply(deps: AgentSessionDeps, connectionId: string, message: object): Promise<void> {
-  await deps.gateway.send(connectionId, JSON.stringify(message));
+async function reply(deps: AgentSessionDeps, connectionId: string, message: { action: string } & Record<string, unknown>, agent?: Principal): Promise<void> {
+  if (agent) await sendToAgent(deps.gateway, deps.messages, connectionId, { tenant: agent.tenant ?? '', hostId: agent.id }, message);
+  else await deps.gateway.send(connectionId, JSON.stringify(message));
 }
 
 interface OwnTask {
@@ -161,13 +165,18 @@ export async function handleLogs(deps: AgentSessionDeps, agent: Principal, body:
 
 export async function handleCtx(deps: AgentSessionDeps, connectionId: string, agent: Principal, body: Dict): Promise<void> {
   const requestId = str(body.request_id, 'request_id', 128);
-  const respond = (response: Omit<CtxResponseMessage, 'action' | 'request_id'>) => reply(deps, connectionId, { action: 'ctx', request_id: requestId, ...response });
+  const respond = (response: Omit<CtxResponseMessage, 'action' | 'request_id'>) => reply(deps, connectionId, { action: 'ctx', request_id: requestId, ...response }, agent);
   const request = body as unknown as CtxRequestMessage;
   const ref = operationRef(body);
   const own = await ownTask(deps, agent, ref);
   if (typeof own === 'string') return respond({ ok: false, error: `ctx request refused: ${own}` });
   const args = Array.isArray(request.args) ? request.args : [];
-  if (args[0] !== 'resource-url' || typeof args[1] !== 'string') return respond({ ok: false, error: `Unknown ctx request ${JSON.stringify(args[0])}: the manager answers "resource-url PATH"` });
+  if (args[0] === 'upload-url') {
+    // Where the agent puts its next message over 128 KB (a result, say).
+    if (!deps.messages) return respond({ ok: false, error: 'This manager has no agent message bucket: messages must stay under 128 KB' });
+    return respond({ ok: true, value: await agentUploadUrl(deps.messages, agent) });
+  }
+  if (args[0] !== 'resource-url' || typeof args[1] !== 'string') return respond({ ok: false, error: `Unknown ctx request ${JSON.stringify(args[0])}: the manager answers "resource-url PATH" and "upload-url"` });
   const path = args[1].replace(/^\/+/, '');
   if (!path || path.split('/').some((part) => part === '..' || part === '.') || path.includes('\0')) return respond({ ok: false, error: `Invalid resource path ${JSON.stringify(args[1])}` });
   if (!deps.files || !own.header.deploymentId) return respond({ ok: false, error: 'This manager has no blueprint resources for this operation' });
@@ -189,20 +198,36 @@ export async function handleAgentRoute(deps: AgentSessionDeps, connectionId: str
       throw new AgentProtocolError('The message is not JSON');
     }
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AgentProtocolError('The message must be a JSON object');
-    switch (route) {
-      case 'hello':
-        return await handleHello(deps, connectionId, agent, body);
-      case 'result':
-        return await handleResult(deps, connectionId, agent, body);
-      case 'logs':
-      case 'progress':
-        return await handleLogs(deps, agent, body);
-      case 'ctx':
-        return await handleCtx(deps, connectionId, agent, body);
+    let stored: string | null = null;
+    try {
+      ({ body, key: stored } = await resolveAgentMessage(deps.messages, agent, route, body));
+    } catch (err) {
+      if (err instanceof OffloadError) throw new AgentProtocolError(err.message);
+      throw err;
+    }
+    try {
+      return await routeMessage(deps, connectionId, agent, route, body);
+    } finally {
+      // Read once: a resent result is uploaded again.
+      if (stored) await deps.messages!.delete(stored).catch(() => undefined);
     }
   } catch (err) {
     if (!(err instanceof AgentProtocolError)) throw err;
     await reply(deps, connectionId, { action: 'error', error: 'bad_message', route, message: err.message });
+  }
+}
+
+async function routeMessage(deps: AgentSessionDeps, connectionId: string, agent: Principal, route: AgentRoute, body: Dict): Promise<void> {
+  switch (route) {
+    case 'hello':
+      return await handleHello(deps, connectionId, agent, body);
+    case 'result':
+      return await handleResult(deps, connectionId, agent, body);
+    case 'logs':
+    case 'progress':
+      return await handleLogs(deps, agent, body);
+    case 'ctx':
+      return await handleCtx(deps, connectionId, agent, body);
   }
 }
 

@@ -62,7 +62,7 @@ export interface BucketDefinition {
 
 export type TableId = 'model' | 'operations' | 'connections';
 export type QueueId = 'workflow' | 'tasks' | 'events';
-export type BucketId = 'resources' | 'agentPackages';
+export type BucketId = 'resources' | 'agentPackages' | 'agentMessages';
 export type Access = 'read' | 'readWrite';
 
 /**
@@ -163,7 +163,8 @@ export const FUNCTIONS = {
     access: {
       tables: { model: 'readWrite', operations: 'readWrite', connections: 'readWrite' },
       sendsTo: ['workflow', 'events'],
-      buckets: { resources: 'read' },
+      // agentMessages: large agent messages are read (and deleted) here, upload URLs signed for agents.
+      buckets: { resources: 'read', agentMessages: 'readWrite' },
       manageConnections: true,
       secretsKey: 'decrypt',
     },
@@ -191,7 +192,8 @@ export const FUNCTIONS = {
       // connections + manageConnections: host_agent operations are sent to the host's agent from here.
       tables: { model: 'readWrite', operations: 'readWrite', connections: 'read' },
       sendsTo: ['workflow', 'events'],
-      buckets: { resources: 'read' },
+      // agentMessages: a run message over 128 KB is stored there and sent as a presigned URL.
+      buckets: { resources: 'read', agentMessages: 'readWrite' },
       secretsKey: 'decrypt',
       manageConnections: true,
     },
@@ -277,6 +279,18 @@ export const BUCKETS = {
     envVar: 'STRATUS_AGENT_PACKAGES_BUCKET',
     noncurrentVersionExpirationDays: 7,
     abortIncompleteMultipartUploadDays: 1,
+  },
+  /**
+   * Agent ⇄ manager messages over API Gateway's 128 KB (large results, run messages with large
+   * inputs, ctx replies), referenced from a small message (docs/agent.md). Read once, then deleted;
+   * whatever is left expires after a day.
+   */
+  agentMessages: {
+    id: 'agent-messages',
+    envVar: 'STRATUS_AGENT_MESSAGES_BUCKET',
+    noncurrentVersionExpirationDays: 1,
+    abortIncompleteMultipartUploadDays: 1,
+    expiringPrefixes: [{ prefix: 'messages/', days: 1 }],
   },
 } as const satisfies Record<BucketId, BucketDefinition>;
 

@@ -164,9 +164,16 @@ describe('S3 buckets', () => {
     expect(agentPackages.Properties.CorsConfiguration).toBeUndefined();
   });
 
+  it('the agent message bucket (messages over 128 KB) has no CORS and forgets messages after a day', () => {
+    const messages = synth.json.Resources[logicalIdOf(synth.stack, synth.stack.buckets.agentMessages.bucket)];
+    expect(messages.Properties.CorsConfiguration).toBeUndefined();
+    expect(messages.Properties.LifecycleConfiguration.Rules).toEqual(expect.arrayContaining([expect.objectContaining({ Prefix: 'messages/', ExpirationInDays: 1, Status: 'Enabled' })]));
+  });
+
   it('every bucket, the access log bucket included, blocks public access and denies requests without TLS', () => {
     const buckets = resourcesOfType('AWS::S3::Bucket');
-    expect(buckets).toHaveLength(3);
+    // resources, agent packages, agent messages, access logs.
+    expect(buckets).toHaveLength(4);
     for (const [bucketId, bucket] of buckets) {
       expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
         BlockPublicAcls: true,
