@@ -8,6 +8,7 @@
  * | name entry      | `N#<kind>#<id>`            | `<tenant>` |                                 |                                    |
  * | sequence        | `C#<tenant>#<kind>`        | `#seq`     |                                 |                                    |
  * | list block      | `C#<tenant>#<kind>`        | `B#<n>`    |                                 |                                    |
+ * | parent block    | `C#<tenant>#<kind>#<parent>` | `B#<n>`  |                                 |                                    |
  * | child counts    | the parent's `E#…` pk      | `K#<kind>` |                                 |                                    |
  *
  * `seq` is a per-(tenant, kind) counter allocated at creation together with `createdAt`, so
@@ -59,8 +60,18 @@ export function blockOf(seq: number): number {
   return Math.floor(seq / BLOCK_SIZE);
 }
 
-export function blockKey(tenant: string, kind: string, block: number): { pk: string; sk: string } {
-  return { pk: counterPartition(tenant, kind), sk: `${BLOCK_PREFIX}${String(block).padStart(10, '0')}` };
+/**
+ * The list blocks of one parent's children: the same blocks of `seq` (the children's own sequence
+ * in (tenant, kind)) counted only for that parent, so a page of `gsi2` (`P#…`) starts at its block
+ * like a page of `gsi1` does. Segment count keeps `C#<tenant>#<kind>#<parent>` apart from `C#<tenant>#<kind>`.
+ */
+export function parentBlockPartition(tenant: string, kind: string, parent: string): string {
+  return `${counterPartition(tenant, kind)}#${parent}`;
+}
+
+export function blockKey(tenant: string, kind: string, block: number, parent?: string): { pk: string; sk: string } {
+  const pk = parent === undefined ? counterPartition(tenant, kind) : parentBlockPartition(tenant, kind, parent);
+  return { pk, sk: `${BLOCK_PREFIX}${String(block).padStart(10, '0')}` };
 }
 
 export const CHILD_COUNT_PREFIX = 'K#';

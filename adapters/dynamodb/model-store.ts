@@ -49,6 +49,7 @@ import {
   markerKey,
   nameKey,
   padSeq,
+  parentBlockPartition,
   parentKey,
 } from './model-keys';
 
@@ -193,12 +194,15 @@ export class DynamoModelStore implements ModelStore {
   }
 
   async page<T extends object = EntityData>(collection: Collection, request: PageRequest): Promise<Page<T>> {
-    if (collection.parent !== undefined) {
+    const parent = collection.parent;
+    const blocks = await this.blocks(collection.tenant, collection.kind, parent);
+    if (parent !== undefined && blocks === undefined) {
+      // No block items: no child was ever written with parent blocks (none, or all before they existed).
       const all = await this.all<T>(collection);
       const ordered = request.descending ? all.reverse() : all;
       return { items: ordered.slice(request.offset, request.offset + request.size), total: all.length, restricted: all.filter((entity) => entity.restricted).length };
     }
-    const blocks = await this.blocks(collection.tenant, collection.kind);
+    if (blocks === undefined) return { items: [], total: 0, restricted: 0 };
     const total = blocks.reduce((sum, block) => sum + block.n, 0);
     const restricted = blocks.reduce((sum, block) => sum + block.r, 0);
     if (request.size === 0 || request.offset >= total) return { items: [], total, restricted };
@@ -212,12 +216,13 @@ export class DynamoModelStore implements ModelStore {
     }
     const skip = request.offset - before;
     const bound = request.descending ? padSeq((start.block + 1) * BLOCK_SIZE) : padSeq(start.block * BLOCK_SIZE);
+    const index = parent === undefined ? 'gsi1' : 'gsi2';
     const items = await this.queryItems(
       {
         TableName: this.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: request.descending ? 'gsi1pk = :pk AND gsi1sk < :bound' : 'gsi1pk = :pk AND gsi1sk >= :bound',
-        ExpressionAttributeValues: { ':pk': listKey(collection.tenant, collection.kind), ':bound': bound },
+        IndexName: index,
+        KeyConditionExpression: request.descending ? `${index}pk = :pk AND ${index}sk < :bound` : `${index}pk = :pk AND ${index}sk >= :bound`,
+        ExpressionAttributeValues: { ':pk': parent === undefined ? listKey(collection.tenant, collection.kind) : parentKey(collection.tenant, collection.kind, parent), ':bound': bound },
         ScanIndexForward: !request.descending,
       },
       skip + request.size,
@@ -240,9 +245,8 @@ export class DynamoModelStore implements ModelStore {
   }
 
   async count(collection: Collection): Promise<number> {
-    if (collection.parent === undefined) {
-      return (await this.blocks(collection.tenant, collection.kind)).reduce((sum, block) => sum + block.n, 0);
-    }
+    const blocks = await this.blocks(collection.tenant, collection.kind, collection.parent);
+    if (blocks !== undefined || collection.parent === undefined) return (blocks ?? []).reduce((sum, block) => sum + block.n, 0);
     let count = 0;
     let start: Record<string, unknown> | undefined;
     do {
@@ -296,7 +300,7 @@ export class DynamoModelStore implements ModelStore {
       const data = change(current);
       if (data === undefined) return current;
       try {
-        return await this.update<T>({ ref, expectedVersion: current.version, data });
+        return await this.update<T>({ ref, expectedVersion: current.version, data, current });
       } catch (err) {
         const stale = err instanceof Error && 'errorCode' in err && (err as { errorCode: string }).errorCode === 'conflict_error';
         if (!stale || attempt + 1 >= attempts) throw err;
@@ -340,8 +344,11 @@ export class DynamoModelStore implements ModelStore {
     let counted = new Set<string>();
     for (const entity of entities) {
       const cost = this.globalKinds.has(entity.kind) && entity.tenant !== SYSTEM_SCOPE ? 3 : 1;
-      const group = counterPartition(entity.tenant, entity.kind);
-      const nextGroups = groups.has(group) ? groups.size : groups.size + 1;
+      // Block groups: the (tenant, kind) and, for a child, its parent's blocks; each spans at most two blocks per chunk.
+      const newGroups = [counterPartition(entity.tenant, entity.kind), ...(entity.parent !== undefined ? [parentBlockPartition(entity.tenant, entity.kind, entity.parent)] : [])].filter(
+        (group) => !groups.has(group),
+      );
+      const nextGroups = groups.size + newGroups.length;
       const count = entity.parent !== undefined && this.childRules[entity.kind] ? `${entity.tenant}#${entity.kind}#${entity.parent}` : undefined;
       const nextCounted = count === undefined || counted.has(count) ? counted.size : counted.size + 1;
       if (current.length > 0 && items + cost + 2 * nextGroups + nextCounted > MAX_TRANSACTION_ITEMS) {
@@ -353,7 +360,7 @@ export class DynamoModelStore implements ModelStore {
       }
       current.push(entity);
       items += cost;
-      groups.add(group);
+      for (const group of [counterPartition(entity.tenant, entity.kind), ...(entity.parent !== undefined ? [parentBlockPartition(entity.tenant, entity.kind, entity.parent)] : [])]) groups.add(group);
       if (count !== undefined) counted.add(count);
     }
     if (current.length > 0) chunks.push(current);
@@ -401,13 +408,15 @@ export class DynamoModelStore implements ModelStore {
     const sequences = await this.allocate(creates.map((op) => op.entity));
     // Per list block: change of its entity count `n` and of its restricted-entity count `r`.
     const blockDeltas = new Map<string, { key: { pk: string; sk: string }; n: number; r: number }>();
-    const bump = (tenant: string, kind: string, seq: number, n: number, r: number) => {
-      const key = blockKey(tenant, kind, blockOf(seq));
-      const id = `${key.pk}|${key.sk}`;
-      const entry = blockDeltas.get(id) ?? { key, n: 0, r: 0 };
-      entry.n += n;
-      entry.r += r;
-      blockDeltas.set(id, entry);
+    // A child also moves its parent's block (same block number), so pages of one parent's children are cheap too.
+    const bump = (tenant: string, kind: string, seq: number, n: number, r: number, parent?: string) => {
+      for (const key of [blockKey(tenant, kind, blockOf(seq)), ...(parent !== undefined ? [blockKey(tenant, kind, blockOf(seq), parent)] : [])]) {
+        const id = `${key.pk}|${key.sk}`;
+        const entry = blockDeltas.get(id) ?? { key, n: 0, r: 0 };
+        entry.n += n;
+        entry.r += r;
+        blockDeltas.set(id, entry);
+      }
     };
     // Per (parent, child kind) count item: change of `n` and of each named count (`c_<name>`).
     const childDeltas = new Map<string, { key: { pk: string; sk: string }; deltas: Record<string, number> }>();
@@ -429,17 +438,17 @@ export class DynamoModelStore implements ModelStore {
     for (const op of ops) {
       if (op.type === 'create') {
         const { seq, createdAt } = sequences[createIndex++];
-        bump(op.entity.tenant, op.entity.kind, seq, 1, op.entity.restricted ? 1 : 0);
+        bump(op.entity.tenant, op.entity.kind, seq, 1, op.entity.restricted ? 1 : 0, op.entity.parent);
         bumpChild(op.entity, op.entity.parent, undefined, op.entity.data);
         planned.push(await this.planCreate(op.entity, seq, createdAt, written));
       } else if (op.type === 'update') {
-        const { write, seq, restrictedDelta, parent, previous } = await this.planUpdate(op.update, written);
-        if (restrictedDelta !== 0) bump(op.update.ref.tenant, op.update.ref.kind, seq, 0, restrictedDelta);
+        const { write, seq, restrictedDelta, parent, previous, listedUnder } = await this.planUpdate(op.update, written);
+        if (restrictedDelta !== 0) bump(op.update.ref.tenant, op.update.ref.kind, seq, 0, restrictedDelta, listedUnder);
         bumpChild(op.update.ref, parent, previous, op.update.data);
         planned.push(write);
       } else if (op.type === 'delete') {
-        const { write, seq, restricted, parent, previous } = await this.planDelete(op.ref, op.expectedVersion);
-        bump(op.ref.tenant, op.ref.kind, seq, -1, restricted ? -1 : 0);
+        const { write, seq, restricted, parent, previous, listedUnder } = await this.planDelete(op.ref, op.expectedVersion);
+        bump(op.ref.tenant, op.ref.kind, seq, -1, restricted ? -1 : 0, listedUnder);
         bumpChild(op.ref, parent, previous, undefined);
         planned.push(write);
       } else {
@@ -595,12 +604,18 @@ export class DynamoModelStore implements ModelStore {
   private async planUpdate(
     update: EntityUpdate<object>,
     written: string[],
-  ): Promise<{ write: PlannedWrite; seq: number; restrictedDelta: number; parent?: string; previous?: object }> {
+  ): Promise<{ write: PlannedWrite; seq: number; restrictedDelta: number; parent?: string; previous?: object; listedUnder?: string }> {
     const { ref } = update;
     const label = kindLabel(ref.kind);
     const stale = () => conflict(`${label} \`${ref.id}\` was changed by another request (version ${update.expectedVersion} is stale); read it again and retry`);
     // Read first: a missing or stale entity fails without a write, and the result needs createdAt.
-    const { Item: current } = await this.client.send(new GetCommand({ TableName: this.table, Key: entityKey(ref.tenant, ref.kind, ref.id), ConsistentRead: true }));
+    // Unless the writer holds the entity as stored at that version (`current`) and keeps its flags:
+    // then the version condition alone decides (and refuses an item whose document is in the file store).
+    const knownJson = update.current?.version === update.expectedVersion && update.global === undefined && update.restricted === undefined ? JSON.stringify(update.current.data) : undefined;
+    const known = knownJson !== undefined && Buffer.byteLength(knownJson) <= LARGE_DOCUMENT_BYTES ? update.current : undefined;
+    const current: Item | undefined = known
+      ? { k: ref.kind, t: ref.tenant, id: ref.id, v: known.version, at: known.createdAt, ...(known.parent !== undefined ? { par: known.parent } : {}), g: known.global, r: known.restricted === true, d: knownJson }
+      : (await this.client.send(new GetCommand({ TableName: this.table, Key: entityKey(ref.tenant, ref.kind, ref.id), ConsistentRead: true }))).Item;
     if (!current) throw entityNotFound(label, ref.id);
     if (Number(current.v) !== update.expectedVersion) throw stale();
     const document = await this.storeDocument(ref, update.data, written);
@@ -636,7 +651,7 @@ export class DynamoModelStore implements ModelStore {
           TableName: this.table,
           Key: entityKey(ref.tenant, ref.kind, ref.id),
           UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk) AND #v = :expected',
+          ConditionExpression: `attribute_exists(pk) AND #v = :expected${known ? ' AND attribute_not_exists(#dx)' : ''}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -678,11 +693,15 @@ export class DynamoModelStore implements ModelStore {
       },
       seq: Number(current.seq),
       restrictedDelta: restricted === wasRestricted ? 0 : restricted ? 1 : -1,
+      ...(typeof current.par === 'string' ? { listedUnder: current.par } : {}),
       ...(await this.countedPrevious(current)),
     };
   }
 
-  private async planDelete(ref: EntityRef, expectedVersion?: number): Promise<{ write: PlannedWrite; seq: number; restricted: boolean; parent?: string; previous?: object }> {
+  private async planDelete(
+    ref: EntityRef,
+    expectedVersion?: number,
+  ): Promise<{ write: PlannedWrite; seq: number; restricted: boolean; parent?: string; previous?: object; listedUnder?: string }> {
     const label = kindLabel(ref.kind);
     const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: entityKey(ref.tenant, ref.kind, ref.id), ConsistentRead: true }));
     if (!Item) throw entityNotFound(label, ref.id);
@@ -717,6 +736,7 @@ export class DynamoModelStore implements ModelStore {
       write: { items, failures, ...(offloaded ? { cleanup: [offloaded] } : {}) },
       seq: Number(Item.seq),
       restricted: Item.r === true,
+      ...(typeof Item.par === 'string' ? { listedUnder: Item.par } : {}),
       ...(await this.countedPrevious(Item)),
     };
   }
@@ -762,13 +782,15 @@ export class DynamoModelStore implements ModelStore {
     }
   }
 
-  private async blocks(tenant: string, kind: string): Promise<{ block: number; n: number; r: number }[]> {
+  /** The non-empty list blocks of a collection; undefined when it has no block item at all (not even emptied ones). */
+  private async blocks(tenant: string, kind: string, parent?: string): Promise<{ block: number; n: number; r: number }[] | undefined> {
     const items = await this.queryItems({
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': counterPartition(tenant, kind), ':prefix': BLOCK_PREFIX },
+      ExpressionAttributeValues: { ':pk': parent === undefined ? counterPartition(tenant, kind) : parentBlockPartition(tenant, kind, parent), ':prefix': BLOCK_PREFIX },
       ConsistentRead: true,
     });
+    if (items.length === 0) return undefined;
     return items.map((item) => ({ block: blockNumber(String(item.sk)), n: Number(item.n ?? 0), r: Number(item.r ?? 0) })).filter((block) => block.n > 0);
   }
 

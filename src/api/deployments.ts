@@ -63,6 +63,8 @@ export function deploymentRoutes(services: ApiServices, context: ResourceContext
     fields: DEPLOYMENT_FIELDS,
     ignoredParams: IGNORED_GET_PARAMS,
     searchFields: ['id', 'display_name'],
+    // Deployments are stored under their blueprint (src/deployments/create.ts).
+    parentField: 'blueprint_id',
     globalCapable: true,
     render: (entity) => renderDeployment(entity),
   };

@@ -50,7 +50,8 @@ export function executionRoutes(services: ApiServices, context: ResourceContext)
         const includeSystem = queryBoolean(request, '_include_system_workflows', false);
         const query = parseListQuery(request.query, listResource);
         const visible = (entity: Entity<ExecutionData>) => (includeSystem || !entity.data.is_system_workflow) && (caller.isAdmin || canSee(entity, caller));
-        const result = await listEntities(store, { ...listResource, visible }, { tenants: await listTenants(services, caller, query.allTenants) }, query);
+        const scoped = { ...listResource, visible, hidesUnrestricted: !includeSystem };
+        const result = await listEntities(store, scoped, { tenants: await listTenants(services, caller, query.allTenants) }, query);
         return listResponse(result.items, result.total, query.size, query.offset);
       }),
     },

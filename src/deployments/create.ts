@@ -247,6 +247,8 @@ export async function createDeployment(
   });
   const deployment: NewEntity<DeploymentData> = {
     ...ref,
+    // Listed under its blueprint: `GET /deployments?blueprint_id=` pages that blueprint's deployments only.
+    parent: blueprint.id,
     global: request.visibility === 'global',
     // The store counts restricted entities per list block: lists of other users stay exact.
     restricted: request.visibility === 'private',

@@ -1,9 +1,10 @@
 /**
  * Answers a parsed list query from the model store. Two paths (docs/data-model.md, "Lists"):
- * - *index path*: one tenant, no filters, `_search` or `_range`, and creation order (no `_sort`,
+ * - *index path*: one tenant, no filters (or only one value of the parent filter, e.g.
+ *   `deployment_id` of node instances), no `_search` or `_range`, and creation order (no `_sort`,
  *   or `_sort=created_at` / `-created_at`), and nothing restricted hidden from the caller: the
  *   store's `page` reads only the page (plus one block of the creation index) and the block
- *   counts give `total`;
+ *   counts (of the tenant's collection or of the parent's children) give `total`;
  * - *memory path*: anything else: every entity of the collection(s) is read (`all`, one query per
  *   tenant or per parent), rendered, filtered, sorted and sliced here. It costs the size of the
  *   collection, so filters on a parent (`deployment_id` of node instances) narrow it to that
@@ -33,6 +34,11 @@ export interface ListResource<T extends object = EntityData> extends ListFields 
    * memory path filters, so that `total` counts only what the caller sees.
    */
   visible?: (entity: Entity<T>) => boolean;
+  /**
+   * `visible` also hides entities the store does not count as restricted (system executions unless
+   * `_include_system_workflows`): block counts cannot give that `total`, so the memory path is used.
+   */
+  hidesUnrestricted?: boolean;
 }
 
 export interface ListScope {
@@ -52,8 +58,19 @@ function indexOrder(resource: ListResource<object>, query: ListQuery): { descend
   return undefined;
 }
 
-function hasNarrowing(query: ListQuery): boolean {
-  return Object.keys(query.filters).length > 0 || query.search !== undefined || query.ranges.length > 0;
+/**
+ * The collection a creation-ordered page can be read from with the store's `page`: the tenant's
+ * whole collection when nothing narrows the query, or one parent's children when the only narrowing
+ * is one value of the parent filter (`deployment_id=d1` of node instances, `blueprint_id=b1` of
+ * deployments): the store keeps list blocks per parent too.
+ */
+function pageableParent(resource: ListResource<object>, query: ListQuery): { parent?: string } | undefined {
+  if (query.search !== undefined || query.ranges.length > 0) return undefined;
+  const fields = Object.keys(query.filters);
+  if (fields.length === 0) return {};
+  const values = resource.parentField ? query.filters[resource.parentField] : undefined;
+  if (fields.length === 1 && values && new Set(values).size === 1) return { parent: values[0] };
+  return undefined;
 }
 
 async function foreignGlobals<T extends object>(store: ModelStore, resource: ListResource<T>, tenants: string[]): Promise<Entity<T>[]> {
@@ -76,8 +93,9 @@ function byCreation<T extends object>(a: Entity<T>, b: Entity<T>): number {
 export async function listEntities<T extends object>(store: ModelStore, resource: ListResource<T>, scope: ListScope, query: ListQuery): Promise<ListResult> {
   const order = indexOrder(resource as ListResource<object>, query);
   const globals = await foreignGlobals(store, resource, scope.tenants);
-  if (order && scope.tenants.length === 1 && globals.length === 0 && !hasNarrowing(query) && !query.getAllResults) {
-    const page = await store.page<T>({ tenant: scope.tenants[0], kind: resource.kind }, { offset: query.offset, size: query.size, descending: order.descending });
+  const pageable = pageableParent(resource as ListResource<object>, query);
+  if (order && scope.tenants.length === 1 && globals.length === 0 && pageable && !query.getAllResults && !(resource.visible && resource.hidesUnrestricted)) {
+    const page = await store.page<T>({ tenant: scope.tenants[0], kind: resource.kind, ...pageable }, { offset: query.offset, size: query.size, descending: order.descending });
     // With a visibility predicate the page is exact only while nothing in the collection is restricted.
     const visible = resource.visible;
     if (!visible || (page.restricted === 0 && page.items.every((entity) => visible(entity)))) {

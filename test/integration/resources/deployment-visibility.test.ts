@@ -97,16 +97,37 @@ describe('private deployments', () => {
   });
 });
 
+describe('filtered lists', () => {
+  it('page deployments by blueprint and executions by deployment with honest totals', async () => {
+    await rest.ok('PUT', '/api/v3.1/blueprints/vis-other-bp', 201, { ...alice, ...blueprintUpload(Buffer.from(BLUEPRINT)) });
+    await rest.ok('PUT', '/api/v3.1/deployments/other-1', 201, { ...alice, body: { blueprint_id: 'vis-other-bp' } });
+    const page = await rest.list('/api/v3.1/deployments?blueprint_id=vis-bp&_size=1&_offset=1', carol);
+    expect(ids(page)).toEqual(['public-2']);
+    expect(page.metadata.pagination.total).toBe(2);
+    expect((await rest.list('/api/v3.1/deployments?blueprint_id=vis-bp&_size=1', admin)).metadata.pagination.total).toBe(3);
+    expect(ids(await rest.list('/api/v3.1/deployments?blueprint_id=vis-other-bp', carol))).toEqual(['other-1']);
+    expect(ids(await rest.list('/api/v3.1/deployments?blueprint_id=vis-bp&blueprint_id=vis-other-bp&_sort=-created_at', carol))).toEqual(['other-1', 'public-2', 'public-1']);
+    // Each deployment has its create_deployment_environment execution, a system workflow.
+    const system = await rest.list('/api/v3.1/executions?deployment_id=public-1&_include_system_workflows=true&_size=1', carol);
+    expect(system.metadata.pagination.total).toBe(1);
+    expect(system.items[0]).toMatchObject({ workflow_id: 'create_deployment_environment', deployment_id: 'public-1' });
+    const user = await rest.list('/api/v3.1/executions?deployment_id=public-1&_size=1', carol);
+    expect(user.items).toEqual([]);
+    expect(user.metadata.pagination.total).toBe(0);
+    expect((await rest.list('/api/v3.1/executions?_size=1', carol)).metadata.pagination.total).toBe(0);
+  });
+});
+
 describe('private blueprints', () => {
   it('are not counted in other members’ pages, and are once widened', async () => {
     await rest.ok('PUT', '/api/v3.1/blueprints/vis-private-bp', 201, { ...alice, ...blueprintUpload(Buffer.from(BLUEPRINT), { visibility: 'private' }) });
     await rest.ok('PUT', '/api/v3.1/blueprints/vis-later-bp', 201, { ...alice, ...blueprintUpload(Buffer.from(BLUEPRINT)) });
     const page = await rest.list('/api/v3.1/blueprints?_size=1', carol);
     expect(ids(page)).toEqual(['vis-bp']);
-    expect(page.metadata.pagination.total).toBe(2);
+    expect(page.metadata.pagination.total).toBe(3);
     await rest.ok('PATCH', '/api/v3.1/blueprints/vis-private-bp/set-visibility', 200, { ...alice, body: { visibility: 'tenant' } });
     const widened = await rest.list('/api/v3.1/blueprints?_size=1', carol);
-    expect(widened.metadata.pagination.total).toBe(3);
-    expect(ids(await rest.list('/api/v3.1/blueprints', carol))).toEqual(['vis-bp', 'vis-private-bp', 'vis-later-bp']);
+    expect(widened.metadata.pagination.total).toBe(4);
+    expect(ids(await rest.list('/api/v3.1/blueprints', carol))).toEqual(['vis-bp', 'vis-other-bp', 'vis-private-bp', 'vis-later-bp']);
   });
 });
