@@ -26,6 +26,7 @@ import { SecureBucket } from './constructs/secure-bucket';
 import { StratusFunction } from './constructs/stratus-function';
 import { SweeperSchedule } from './constructs/sweeper-schedule';
 import { StratusWebSocketApi } from './constructs/websocket-api';
+import { AgentPackage, acknowledgeBucketDeploymentProvider } from './constructs/agent-package';
 import { PROJECT_ROOT } from './paths';
 import type { StratusSettings } from './settings';
 
@@ -49,6 +50,8 @@ export class StratusStack extends Stack {
   readonly functions: Record<FunctionId, StratusFunction>;
   readonly queues: Record<QueueId, QueueWithDlq>;
   readonly buckets: Record<BucketId, SecureBucket>;
+  /** The agent bundle, published to the agentPackages bucket on every deploy. */
+  readonly agentPackage: AgentPackage;
   readonly tables: ModelTables;
   readonly httpApi: RootHttpApi;
   readonly webSocketApi: StratusWebSocketApi;
@@ -68,6 +71,7 @@ export class StratusStack extends Stack {
     this.tables = new ModelTables(this, 'Tables', { stage, removalPolicy });
     this.queues = this.buildQueues();
     this.buckets = this.buildBuckets();
+    this.agentPackage = new AgentPackage(this, 'AgentPackage', { bucket: this.buckets.agentPackages.bucket });
     this.secrets = new ManagerSecrets(this, 'Secrets', { stage, removalPolicy });
     this.events = new EventsDomain(this, 'Events', { domainName: physicalName(stage, 'events'), size: openSearchSize, logRetention, removalPolicy });
 
@@ -89,6 +93,7 @@ export class StratusStack extends Stack {
     this.scheduleFunctions();
     this.acknowledgeSynchronousInvocation();
 
+    acknowledgeBucketDeploymentProvider(this, this.buckets.agentPackages.bucket);
     this.outputs(this.buildDashboard());
   }
 
