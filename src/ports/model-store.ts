@@ -100,6 +100,11 @@ export interface EntityUpdate<T extends object = EntityData> {
   global?: boolean;
   /** Change the restricted flag (visibility private or not); omitted keeps it. */
   restricted?: boolean;
+  /**
+   * The entity as this store returned it at `expectedVersion` (a write's result, a read): lets the
+   * store write without reading first when no flag changes. A stale one fails as a conflict.
+   */
+  current?: Entity<T>;
 }
 
 /** One write of a transaction. */

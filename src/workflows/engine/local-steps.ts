@@ -49,9 +49,10 @@ function changeFor(write: InstanceWrite): (current: Entity<NodeInstanceData>) =>
 
 /**
  * Applies planned writes to the node instances with the model store's version check. An instance
- * this engine wrote last is written straight from the remembered version (no read: an install
- * writes each instance's state three or four times in a row); when someone else changed it since,
- * the version check refuses that write and it is redone as a read-modify-write.
+ * this engine wrote last is written straight from the remembered version (no read, neither here nor
+ * in the store, which is handed the remembered entity: an install writes each instance's state three
+ * or four times in a row); when someone else changed it since, the version check refuses that write
+ * and it is redone as a read-modify-write.
  */
 export async function applyInstanceWrites(store: ModelStore, tenant: string, writes: Map<string, InstanceWrite>, cache?: InstanceCache): Promise<void> {
   await Promise.all(
@@ -64,7 +65,7 @@ export async function applyInstanceWrites(store: ModelStore, tenant: string, wri
       const data = known ? change(known) : undefined;
       if (known && data) {
         try {
-          result = await store.update<NodeInstanceData>({ ref, expectedVersion: known.version, data });
+          result = await store.update<NodeInstanceData>({ ref, expectedVersion: known.version, data, current: known });
         } catch {
           // Changed (or removed) since: the read-modify-write below decides with the current item.
           cache?.delete(key);
