@@ -4,6 +4,8 @@
  * no X-Ray daemon and nobody reads EMF, so the tracer is off and metrics are discarded after each
  * invocation instead of being printed.
  */
+// First: decides the X-Ray SDK's mode before the tracer loads it.
+import './xray-mode';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
