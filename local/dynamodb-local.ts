@@ -72,6 +72,18 @@ async function waitUntilServing(endpoint: string, child: ChildProcessWithoutNull
   throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms:\n${output()}`);
 }
 
+/**
+ * JVM flags: STRATUS_DYNAMODB_JAVA_OPTS (whitespace-separated; empty for none), else the C1 compiler
+ * only and the serial collector. A local DynamoDB runs minutes to hours, mostly small requests: C2's
+ * compilations cost more CPU than they give back there (the engine bench measured DynamoDB Local's
+ * CPU per operation about halved), and one GC thread leaves the cores to the manager.
+ */
+export function javaOptions(env: Record<string, string | undefined> = process.env): string[] {
+  const given = env.STRATUS_DYNAMODB_JAVA_OPTS;
+  if (given !== undefined) return given.split(/\s+/).filter(Boolean);
+  return ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
+}
+
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const java = await checkJava();
   const host = options.host ?? '127.0.0.1';
@@ -79,7 +91,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   const storage = options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory'];
   if (options.dbPath) await mkdir(options.dbPath, { recursive: true });
   // -sharedDb: one database whatever region and credentials the clients use.
-  const args = [`-Djava.library.path=${options.jar.libDir}`, '-jar', options.jar.jar, '-port', String(port), ...storage, '-sharedDb'];
+  const args = [...javaOptions(), `-Djava.library.path=${options.jar.libDir}`, '-jar', options.jar.jar, '-port', String(port), ...storage, '-sharedDb'];
   const child = spawn('sh', ['-c', WATCHDOG, 'stratus-dynamodb-local', java, ...args], {
     cwd: options.jar.dir,
     env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
