@@ -56,6 +56,8 @@ import {
 /** Documents larger than this go to the file store (DynamoDB items are capped at 400 KB). */
 export const LARGE_DOCUMENT_BYTES = 350 * 1024;
 const RETRIES = 8;
+/** createMany: chunk transactions in flight at once. */
+const CREATE_PARALLEL = 4;
 
 export interface DynamoModelStoreOptions {
   client: DynamoDBDocumentClient;
@@ -313,21 +315,51 @@ export class DynamoModelStore implements ModelStore {
     await this.transact([{ type: 'delete', ref, expectedVersion }]);
   }
 
+  /**
+   * Sequence numbers for every entity are allocated up front (one UpdateItem per (tenant, kind)),
+   * then the chunk transactions run CREATE_PARALLEL at a time; those that touch the same block or
+   * count item conflict now and then and are retried (withRetries). Order stays creation order: it
+   * is the allocated `seq`, whatever order the chunks commit in.
+   */
   async createMany(entities: NewEntity<object>[]): Promise<Entity<object>[]> {
-    const created: Entity<object>[] = [];
-    try {
-      for (const chunk of this.chunks(entities)) {
-        const results = await this.transact(chunk.map((entity) => ({ type: 'create' as const, entity })));
-        created.push(...(results as Entity<object>[]));
+    if (entities.length === 0) return [];
+    const sequences = await this.allocate(entities);
+    const chunks: { entities: NewEntity<object>[]; sequences: { seq: number; createdAt: string }[] }[] = [];
+    let at = 0;
+    for (const chunk of this.chunks(entities)) {
+      chunks.push({ entities: chunk, sequences: sequences.slice(at, at + chunk.length) });
+      at += chunk.length;
+    }
+    const results: Entity<object>[][] = new Array(chunks.length);
+    let next = 0;
+    let failure: { error: unknown } | undefined;
+    const worker = async () => {
+      while (!failure && next < chunks.length) {
+        const index = next++;
+        const chunk = chunks[index];
+        try {
+          results[index] = (await this.transactCreates(chunk.entities, chunk.sequences)) as Entity<object>[];
+        } catch (error) {
+          failure ??= { error };
+        }
       }
-      return created;
-    } catch (err) {
+    };
+    await Promise.all(Array.from({ length: Math.min(CREATE_PARALLEL, chunks.length) }, worker));
+    if (failure) {
       // Undo the chunks that were written, newest first.
-      for (const entity of created.reverse()) {
+      for (const entity of results.flatMap((written) => written ?? []).reverse()) {
         await this.delete(entity).catch(() => undefined);
       }
-      throw err;
+      throw failure.error;
     }
+    return results.flat();
+  }
+
+  private async transactCreates(entities: NewEntity<object>[], sequences: { seq: number; createdAt: string }[]): Promise<(Entity<object> | undefined)[]> {
+    return this.transactPlanned(
+      entities.map((entity) => ({ type: 'create' as const, entity })),
+      sequences,
+    );
   }
 
   /**
@@ -368,12 +400,17 @@ export class DynamoModelStore implements ModelStore {
   }
 
   async transact(ops: WriteOp[]): Promise<(Entity<object> | undefined)[]> {
+    return this.transactPlanned(ops);
+  }
+
+  /** `sequences`: already allocated for the creates of `ops`, in order (createMany); otherwise allocated here. */
+  private async transactPlanned(ops: WriteOp[], sequences?: { seq: number; createdAt: string }[]): Promise<(Entity<object> | undefined)[]> {
     if (ops.length === 0) return [];
     // Large documents this transaction put in the file store: removed again if it does not commit.
     const written: string[] = [];
     let planned: PlannedWrite[];
     try {
-      planned = await this.plan(ops, written);
+      planned = await this.plan(ops, written, sequences);
       await this.commit(planned);
     } catch (err) {
       if (written.length > 0 && this.files) await Promise.all(written.map((key) => this.files!.delete(key).catch(() => undefined)));
@@ -403,9 +440,9 @@ export class DynamoModelStore implements ModelStore {
 
   // ------------------------------------------------------------- planning
 
-  private async plan(ops: WriteOp[], written: string[]): Promise<PlannedWrite[]> {
+  private async plan(ops: WriteOp[], written: string[], allocated?: { seq: number; createdAt: string }[]): Promise<PlannedWrite[]> {
     const creates = ops.filter((op): op is Extract<WriteOp, { type: 'create' }> => op.type === 'create');
-    const sequences = await this.allocate(creates.map((op) => op.entity));
+    const sequences = allocated ?? (await this.allocate(creates.map((op) => op.entity)));
     // Per list block: change of its entity count `n` and of its restricted-entity count `r`.
     const blockDeltas = new Map<string, { key: { pk: string; sk: string }; n: number; r: number }>();
     // A child also moves its parent's block (same block number), so pages of one parent's children are cheap too.
@@ -433,27 +470,36 @@ export class DynamoModelStore implements ModelStore {
       }
       childDeltas.set(id, entry);
     };
-    const planned: PlannedWrite[] = [];
+    // The reads each op needs (updates and deletes read the item) run concurrently; the results are
+    // taken in op order, and the first failing op (in op order) is the error, as if planned one by one.
     let createIndex = 0;
-    for (const op of ops) {
-      if (op.type === 'create') {
-        const { seq, createdAt } = sequences[createIndex++];
-        bump(op.entity.tenant, op.entity.kind, seq, 1, op.entity.restricted ? 1 : 0, op.entity.parent);
+    const settled = await Promise.allSettled(
+      ops.map((op) => {
+        if (op.type === 'create') {
+          const { seq, createdAt } = sequences[createIndex++];
+          return this.planCreate(op.entity, seq, createdAt, written).then((write) => ({ op, write, seq }));
+        }
+        if (op.type === 'update') return this.planUpdate(op.update, written).then((plan) => ({ op, ...plan }));
+        if (op.type === 'delete') return this.planDelete(op.ref, op.expectedVersion).then((plan) => ({ op, ...plan }));
+        return Promise.resolve({ op, write: this.planCheck(op.ref, op.expectedVersion) });
+      }),
+    );
+    const planned: PlannedWrite[] = [];
+    for (const result of settled) {
+      if (result.status === 'rejected') throw result.reason;
+      const step = result.value;
+      const { op } = step;
+      if (op.type === 'create' && 'seq' in step) {
+        bump(op.entity.tenant, op.entity.kind, step.seq, 1, op.entity.restricted ? 1 : 0, op.entity.parent);
         bumpChild(op.entity, op.entity.parent, undefined, op.entity.data);
-        planned.push(await this.planCreate(op.entity, seq, createdAt, written));
-      } else if (op.type === 'update') {
-        const { write, seq, restrictedDelta, parent, previous, listedUnder } = await this.planUpdate(op.update, written);
-        if (restrictedDelta !== 0) bump(op.update.ref.tenant, op.update.ref.kind, seq, 0, restrictedDelta, listedUnder);
-        bumpChild(op.update.ref, parent, previous, op.update.data);
-        planned.push(write);
-      } else if (op.type === 'delete') {
-        const { write, seq, restricted, parent, previous, listedUnder } = await this.planDelete(op.ref, op.expectedVersion);
-        bump(op.ref.tenant, op.ref.kind, seq, -1, restricted ? -1 : 0, listedUnder);
-        bumpChild(op.ref, parent, previous, undefined);
-        planned.push(write);
-      } else {
-        planned.push(this.planCheck(op.ref, op.expectedVersion));
+      } else if (op.type === 'update' && 'restrictedDelta' in step) {
+        if (step.restrictedDelta !== 0) bump(op.update.ref.tenant, op.update.ref.kind, step.seq, 0, step.restrictedDelta, step.listedUnder);
+        bumpChild(op.update.ref, step.parent, step.previous, op.update.data);
+      } else if (op.type === 'delete' && 'restricted' in step) {
+        bump(op.ref.tenant, op.ref.kind, step.seq, -1, step.restricted ? -1 : 0, step.listedUnder);
+        bumpChild(op.ref, step.parent, step.previous, undefined);
       }
+      planned.push(step.write);
     }
     for (const { key, n, r } of blockDeltas.values()) {
       if (n === 0 && r === 0) continue;
@@ -501,7 +547,9 @@ export class DynamoModelStore implements ModelStore {
     const groups = new Map<string, number[]>();
     entities.forEach((entity, index) => {
       const id = counterPartition(entity.tenant, entity.kind);
-      groups.set(id, [...(groups.get(id) ?? []), index]);
+      const group = groups.get(id);
+      if (group) group.push(index);
+      else groups.set(id, [index]);
     });
     const out: { seq: number; createdAt: string }[] = new Array(entities.length);
     await Promise.all(

@@ -141,6 +141,17 @@ describe('child counts of the model store', () => {
     expect((await store.get(deploymentRef('legacy'), { children: true }))?.children).toEqual({});
   });
 
+  it('are back to nothing when a parallel createMany fails late and undoes its chunks', async () => {
+    await createDeployment('undone', 0);
+    await store.create(instance('undone', 400));
+    const batch = [...Array.from({ length: 399 }, (_, i) => instance('undone', i)), instance('undone', 400)];
+    await expect(store.createMany(batch)).rejects.toMatchObject({ errorCode: 'conflict_error' });
+    expect(await countsOf('undone')).toEqual({ kept: { total: 1, live: 0 }, actual: { total: 1, live: 0 } });
+    const page = await store.page({ tenant: TENANT, kind: 'node_instance', parent: 'undone' }, { offset: 0, size: 10, descending: false });
+    expect(page.total).toBe(1);
+    expect(page.items.map((entity) => entity.id)).toEqual(['undone_i400']);
+  }, 60_000);
+
   it('do not make a createMany chunk exceed the transaction limit', async () => {
     // 250 instances of one deployment plus a second parent: chunks hold blocks and count items too.
     await store.createMany([...Array.from({ length: 250 }, (_, i) => instance('big', i)), ...Array.from({ length: 30 }, (_, i) => instance('big2', i))]);
