@@ -9,8 +9,11 @@
  *      on 10,000 secrets (the foundation's own list resource): `GET /secrets/{key}` requests/s
  *      (autocannon in its own process) and `GET /secrets?_size=100&_offset=5000` latency;
  *   3. the same on 10,000 deployments (written straight to the store in the deployments
- *      resource's document shape, no nodes): `GET /deployments/{id}` and
- *      `GET /deployments?_size=100&_offset=5000`.
+ *      resource's document shape; the one read by id has 10 node instances, written first as
+ *      deployment creation does): `GET /deployments/{id}` and
+ *      `GET /deployments?_size=100&_offset=5000`; and, load-independent, the exact DynamoDB
+ *      requests one `GET /deployments/{id}` makes (the same routes in-process on a store whose
+ *      client counts its requests, 200 GETs after one to warm the authentication caches).
  * Targets (issue 4, stated for deployments): >= 1,000 single reads/s; list page p99 < 100 ms.
  *
  *   npx tsx bench/rest-store.ts [--count 10000] [--duration 10] [--connections 20]
@@ -24,8 +27,13 @@ import { DynamoModelStore } from '../adapters/dynamodb/model-store';
 import { LocalKeySecretCipher } from '../adapters/local-key/secret-cipher';
 import { startLocalRuntime } from '../local/runtime';
 import type { NewEntity } from '../src/ports/model-store';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AwsClients } from '../adapters/aws-clients';
 import type { DeploymentData } from '../src/deployments/model';
+import { createApiRouter } from '../src/api/app';
+import { createApiServices } from '../src/api/dependencies';
+import type { FileStore } from '../src/ports/file-store';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -199,6 +207,16 @@ async function main(): Promise<void> {
       latest_execution_total_operations: null,
       latest_execution_finished_operations: null,
     });
+    // dep-100, the one read by id, has node instances (written before it, as deployment creation does).
+    await store.createMany(
+      Array.from({ length: 10 }, (_, i) => ({
+        kind: 'node_instance',
+        tenant,
+        id: `dep-100_vm_${i}`,
+        parent: 'dep-100',
+        data: { id: `dep-100_vm_${i}`, node_id: 'vm', deployment_id: 'dep-100', host_id: null, index: i, state: i < 3 ? 'started' : 'uninitialized', runtime_properties: {}, system_properties: {}, relationships: [], scaling_groups: [], visibility: 'tenant', created_by: 'admin' },
+      })),
+    );
     await store.createMany(Array.from({ length: count }, (_, i) => ({ kind: 'deployment', tenant, id: `dep-${i}`, data: deploymentData(i) })));
     const tenantHeaders = [`authorization:${auth}`, `tenant:${tenant}`];
     const one = await fetch(`${runtime.restUrl}/api/v3.1/deployments/dep-100`, { headers: { authorization: auth, tenant } });
@@ -213,6 +231,44 @@ async function main(): Promise<void> {
       await response.arrayBuffer();
     }, 200);
     console.log(`HTTP GET /deployments?_size=100&_offset=${half} (200 sequential): p50 ${ms(deploymentsPage.p50)}, p99 ${ms(deploymentsPage.p99)}, max ${ms(deploymentsPage.max)}`);
+
+    // ---- 4. DynamoDB requests per GET /deployments/{id}: the same routes in-process, counted.
+    const counted = new DynamoDBClient({ region: runtime.settings.aws.region, credentials: runtime.settings.aws.credentials, endpoint: runtime.endpoints.dynamodb });
+    const requests: string[] = [];
+    counted.middlewareStack.add(
+      (next, context) => async (args) => {
+        requests.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countRequests' },
+    );
+    try {
+      const unused = () => Promise.reject(new Error('unused'));
+      const services = createApiServices({
+        store: new DynamoModelStore({ client: DynamoDBDocumentClient.from(counted), tableName: runtime.resources.tables.model }),
+        cipher,
+        adminPassword: { read: async () => ({ username: runtime.admin.username, password: runtime.admin.password }) },
+        files: { put: unused, get: unused, delete: unused, deletePrefix: unused } as unknown as FileStore,
+        queues: { send: unused },
+      });
+      const router = createApiRouter({}, services);
+      const getOne = async () => {
+        const response = await router.handle({ method: 'GET', path: '/api/v3.1/deployments/dep-100', query: {}, headers: { authorization: auth, tenant }, body: Buffer.alloc(0), cookies: [], params: {}, requestId: 'count' });
+        if (response.statusCode !== 200) throw new Error(`in-process GET /deployments/dep-100 answered ${response.statusCode}`);
+      };
+      await getOne(); // warms the user, tenant and verified-password caches
+      requests.length = 0;
+      const gets = 200;
+      const [, countMs] = await timed(async () => {
+        for (let i = 0; i < gets; i++) await getOne();
+      });
+      const byCommand = Object.entries(requests.reduce<Record<string, number>>((acc, name) => ({ ...acc, [name]: (acc[name] ?? 0) + 1 }), {}))
+        .map(([name, n]) => `${name} ${n}`)
+        .join(', ');
+      console.log(`DynamoDB requests per GET /deployments/{id} (${gets} sequential GETs in-process, warm caches, ${(countMs / 1000).toFixed(1)} s): ${(requests.length / gets).toFixed(3)} (${byCommand}; user/tenant cache refreshes every 2 s included)`);
+    } finally {
+      counted.destroy();
+    }
   } finally {
     clients.destroy();
     await runtime.stop();
