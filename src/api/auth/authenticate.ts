@@ -48,6 +48,10 @@ export class Authentication {
   private readonly verified = new TtlCache<true>(PASSWORD_CACHE_MS, 10000);
   private readonly users = new TtlCache<Entity<UserData>>(DIRECTORY_CACHE_MS, 10000);
   private readonly tenants = new TtlCache<boolean>(DIRECTORY_CACHE_MS, 10000);
+  /** Reads in flight: concurrent requests after a cache entry expired share one read (no burst of reads). */
+  private readonly pending = new Map<string, Promise<unknown>>();
+  /** Bumped by invalidate: a read that started before does not refill the cache. */
+  private generation = 0;
   /** Per-process salt for the verified-credentials cache keys. */
   private readonly pepper = randomBytes(16);
   /** A hash to spend scrypt time on when the user does not exist (no user enumeration by timing). */
@@ -81,25 +85,53 @@ export class Authentication {
 
   /** Forgets cached facts about a user or tenant (after it changed through this process). */
   invalidate(what: { username?: string; tenant?: string }): void {
-    if (what.username !== undefined) this.users.delete(what.username);
-    if (what.tenant !== undefined) this.tenants.delete(what.tenant);
+    this.generation++;
+    if (what.username !== undefined) {
+      this.users.delete(what.username);
+      this.pending.delete(`u:${what.username}`);
+    }
+    if (what.tenant !== undefined) {
+      this.tenants.delete(what.tenant);
+      this.pending.delete(`t:${what.tenant}`);
+    }
+  }
+
+  /** One read per key at a time; its result is cached (if `keep` says so) unless invalidated meanwhile. */
+  private shared<V>(key: string, read: () => Promise<V>, keep: (value: V) => void): Promise<V> {
+    const inFlight = this.pending.get(key) as Promise<V> | undefined;
+    if (inFlight) return inFlight;
+    const generation = this.generation;
+    const promise = read()
+      .then((value) => {
+        if (generation === this.generation) keep(value);
+        return value;
+      })
+      .finally(() => {
+        if (this.pending.get(key) === promise) this.pending.delete(key);
+      });
+    this.pending.set(key, promise);
+    return promise;
   }
 
   // Only what exists is cached: a user or tenant just created by another process works at once.
   private async user(username: string): Promise<Entity<UserData> | undefined> {
     const cached = this.users.get(username);
     if (cached) return cached;
-    const user = await this.store.get<UserData>({ kind: KINDS.user, tenant: SYSTEM_SCOPE, id: username });
-    if (user) this.users.set(username, user);
-    return user;
+    return this.shared(
+      `u:${username}`,
+      () => this.store.get<UserData>({ kind: KINDS.user, tenant: SYSTEM_SCOPE, id: username }),
+      (user) => user && this.users.set(username, user),
+    );
   }
 
   private async tenantExists(name: string): Promise<boolean> {
     if (this.tenants.get(name)) return true;
     if (name === SYSTEM_SCOPE || name.includes('#')) return false;
-    const exists = (await this.store.get<TenantData>({ kind: KINDS.tenant, tenant: SYSTEM_SCOPE, id: name })) !== undefined;
-    if (exists) this.tenants.set(name, true);
-    return exists;
+    return this.shared(
+      `t:${name}`,
+      async () => (await this.store.get<TenantData>({ kind: KINDS.tenant, tenant: SYSTEM_SCOPE, id: name })) !== undefined,
+      (exists) => exists && this.tenants.set(name, true),
+    );
   }
 
   private async fromBasic(headerValue: string): Promise<Entity<UserData>> {

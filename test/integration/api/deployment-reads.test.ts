@@ -2,7 +2,8 @@
  * What one `GET /deployments/{id}` costs in DynamoDB requests (router in-process, real DynamoDB
  * Local store with a request counter): once the authentication caches are warm, exactly one
  * request — a Query of the deployment's partition that returns the deployment and the counts of its
- * node instances the store keeps — and the workflows' `is_available` follows those counts as
+ * node instances the store keeps — concurrent requests share the user and tenant reads when the
+ * caches expire, and the workflows' `is_available` follows those counts as
  * instances change state. Deployments without stored counts (written before the store kept them)
  * fall back to reading their instances.
  */
@@ -111,6 +112,16 @@ describe('GET /deployments/{id}', () => {
     expect(calls.filter((name) => name === 'QueryCommand')).toHaveLength(20);
     expect(calls.filter((name) => name !== 'QueryCommand').length).toBeLessThanOrEqual(refreshes);
     if (Date.now() - started < 1500) expect(calls).toEqual(Array.from({ length: 20 }, () => 'QueryCommand'));
+  });
+
+  it('shares one user and one tenant read among concurrent requests after the caches expire', async () => {
+    await getDeployment('web');
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    calls.length = 0;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => getDeployment('web')));
+    expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 20 }, () => 200));
+    expect(calls.filter((name) => name === 'QueryCommand')).toHaveLength(20);
+    expect(calls.filter((name) => name === 'GetItemCommand')).toHaveLength(2);
   });
 
   it('answers the workflows’ availability from the stored instance counts', async () => {
