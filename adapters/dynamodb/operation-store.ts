@@ -216,6 +216,21 @@ export class DynamoOperationStore implements OperationStore {
     );
   }
 
+  addOperations(key: ExecutionKey, name: string, count: number): Promise<boolean> {
+    return conditional(() =>
+      this.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: executionPk(key), sk: HEADER_SK },
+          UpdateExpression: 'SET #added = :count ADD tot :count',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#added)',
+          ExpressionAttributeNames: { '#added': `added_${name}` },
+          ExpressionAttributeValues: { ':count': count },
+        }),
+      ),
+    );
+  }
+
   async getTask(key: ExecutionKey, taskId: string): Promise<TaskRecord | undefined> {
     const { Item } = await withRetries(() => this.send<{ Item?: Item }>(new GetCommand({ TableName: this.table, Key: { pk: executionPk(key), sk: taskSk(taskId) }, ConsistentRead: true })));
     return Item ? taskFrom(Item) : undefined;

@@ -4,14 +4,20 @@
  * DSL's modification and the instances as they were, so every step of the scale can be redone after
  * a crash and computes the same thing (the new instance ids are random: they are drawn once).
  *
- * Each step is ONE model-store transaction that also moves the entity's status, so a step either
- * happened completely or not at all, and a repeated step finds the status moved and does nothing:
- * - start (`applied`): the entity, the added instances (uninitialized), the relationships intact
- *   instances gain towards them, the planned count;
- * - finish (`finished`): removed instances deleted, relationships to them dropped, current and
- *   planned counts set;
- * - rollback (`rolledback`): added instances deleted, gained relationships dropped, planned count
- *   back. Cloudify's modification.rollback does the same.
+ * A step writes any number of instances in several transactions ("chunks") driven by the entity:
+ * each chunk's transaction also moves the entity's `progress` (step, chunks done) from the version it
+ * read, so a chunk is written exactly once even under duplicate or concurrent callers (the loser's
+ * transaction fails as a conflict, it re-reads and goes on from where the winner got). The last
+ * transaction of a step moves the status and the counts, so a half-done step never shows as final:
+ * - apply (`applying` → `applied`): the added instances (uninitialized), the relationships intact
+ *   instances gain towards them; then the planned count. The engine installs nothing before `applied`.
+ * - finish (`applied` → `finished`): removed instances deleted, relationships to them dropped; then
+ *   the current and planned counts.
+ * - rollback (any unsettled status → `rolledback`): added instances deleted (those a partial apply
+ *   wrote), gained relationships dropped; then the planned count back. Cloudify's
+ *   modification.rollback does the same.
+ * Once a finish or a rollback wrote its first chunk the other cannot start: a caller asking for the
+ * other completes the one under way instead (the model never mixes the two).
  */
 import type { DeploymentModification, Dict } from '../dsl';
 import type { PlannedNodeInstance } from '../dsl/plan';
@@ -23,7 +29,7 @@ import { instanceStoreId, nodeStoreId } from './model';
 
 export const MODIFICATION_KIND = KINDS.deploymentModification;
 
-export type ModificationStatus = 'applied' | 'rolling_back' | 'rollback_started' | 'finished' | 'rolledback';
+export type ModificationStatus = 'applying' | 'applied' | 'rolling_back' | 'rollback_started' | 'finished' | 'rolledback';
 
 export interface ModificationData {
   deployment_id: string;
@@ -39,12 +45,24 @@ export interface ModificationData {
   modification: DeploymentModification;
   /** States of the added instances when the rollback began (its graph is built from them). */
   rollback_states: Record<string, string> | null;
+  /** The multi-transaction step under way and how many of its chunks are written (null: none). */
+  progress?: { step: ModificationStep; done: number } | null;
+  /** false: a failed scale-out keeps its added instances (finished, no rollback); default true. */
+  rollback_if_failed?: boolean;
+  /** Who started the scale (the added instances' created_by). */
+  created_by?: string;
   created_at: string;
   ended_at: string | null;
 }
 
-/** The most instances one scale may add or remove: everything of a step fits one transaction. */
-export const MAX_SCALE_CHANGES = Math.floor(MAX_TRANSACTION_ITEMS / 2) - 5;
+export type ModificationStep = 'apply' | 'finish' | 'rollback';
+
+/**
+ * Instance writes per chunk transaction. A create also moves list-block and child-count items of
+ * the store (a few per chunk, docs/data-model.md), and the chunk moves the modification itself:
+ * well under MAX_TRANSACTION_ITEMS.
+ */
+export const SCALE_CHUNK = Math.floor(MAX_TRANSACTION_ITEMS / 2) - 10;
 
 export function modificationRef(tenant: string, executionId: string): EntityRef {
   return { kind: MODIFICATION_KIND, tenant, id: executionId };
@@ -83,16 +101,6 @@ function newInstance(deployment: Entity<DeploymentData>, instance: PlannedNodeIn
   };
 }
 
-/** Version-checked updates of instances' relationships (skipping instances that are gone). */
-async function relationshipUpdates(store: ModelStore, tenant: string, relationships: Map<string, unknown[]>): Promise<WriteOp[]> {
-  const ops: WriteOp[] = [];
-  for (const [id, rels] of relationships) {
-    const current = await store.get<NodeInstanceData>(instanceRef(tenant, id));
-    if (current) ops.push({ type: 'update', update: { ref: current, expectedVersion: current.version, data: { ...current.data, relationships: rels as Dict[] } } });
-  }
-  return ops;
-}
-
 /** The count change as a version-checked write: the node's, or the deployment's scaling group. */
 async function countUpdate(store: ModelStore, record: Entity<ModificationData>, fields: { planned: number; current?: number }): Promise<WriteOp> {
   const { deployment_id: deploymentId, entity, group } = record.data;
@@ -108,68 +116,132 @@ async function countUpdate(store: ModelStore, record: Entity<ModificationData>, 
   return { type: 'update', update: { ref: node, expectedVersion: node.version, data } };
 }
 
-function statusUpdate(record: Entity<ModificationData>, status: ModificationStatus, now: string, extra: Partial<ModificationData> = {}): WriteOp {
-  const ended = status === 'finished' || status === 'rolledback' ? { ended_at: now } : {};
-  return { type: 'update', update: { ref: record, expectedVersion: record.version, data: { ...record.data, ...extra, status, ...ended } } };
+const SETTLED: readonly ModificationStatus[] = ['finished', 'rolledback'];
+
+/** One instance write of a step: computed when its chunk is written, against the store as it is then. */
+type Unit = { type: 'create'; instance: PlannedNodeInstance } | { type: 'delete'; id: string } | { type: 'relate'; id: string; relationships: unknown[] };
+
+function unitsOf(record: Entity<ModificationData>, step: ModificationStep): Unit[] {
+  const { modification, before } = record.data;
+  const after = new Map(modification.node_instances.map((i) => [i.id, i.relationships as unknown[]]));
+  if (step === 'apply') {
+    return [
+      ...modification.added.map((instance): Unit => ({ type: 'create', instance })),
+      ...modification.extended.map((change): Unit => ({ type: 'relate', id: change.id, relationships: after.get(change.id) ?? [] })),
+    ];
+  }
+  if (step === 'finish') {
+    return [
+      ...modification.removed.map((i): Unit => ({ type: 'delete', id: i.id })),
+      ...modification.reduced.map((change): Unit => ({ type: 'relate', id: change.id, relationships: after.get(change.id) ?? [] })),
+    ];
+  }
+  const previous = new Map(before.map((i) => [i.id, i.relationships as unknown[]]));
+  return [
+    ...modification.added.map((i): Unit => ({ type: 'delete', id: i.id })),
+    ...modification.extended.map((change): Unit => ({ type: 'relate', id: change.id, relationships: previous.get(change.id) ?? [] })),
+  ];
 }
 
-/** A model transaction retried on conflicts (another writer touched a node, instance or the deployment). */
-async function transactRetried(store: ModelStore, ops: () => Promise<WriteOp[] | null>): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const writes = await ops();
-    if (!writes) return;
+/** A chunk's writes: creates of instances not there yet, deletes of instances still there, version-checked relationship updates. */
+async function unitWrites(store: ModelStore, deployment: Entity<DeploymentData>, units: Unit[], createdBy: string): Promise<WriteOp[]> {
+  const tenant = deployment.tenant;
+  const current = await Promise.all(units.map((unit) => store.get<NodeInstanceData>(instanceRef(tenant, unit.type === 'create' ? unit.instance.id : unit.id))));
+  const ops: WriteOp[] = [];
+  units.forEach((unit, i) => {
+    const found = current[i];
+    if (unit.type === 'create') {
+      if (!found) ops.push({ type: 'create', entity: newInstance(deployment, unit.instance, createdBy) });
+    } else if (unit.type === 'delete') {
+      if (found) ops.push({ type: 'delete', ref: instanceRef(tenant, unit.id), expectedVersion: found.version });
+    } else if (found && JSON.stringify(found.data.relationships) !== JSON.stringify(unit.relationships)) {
+      ops.push({ type: 'update', update: { ref: found, expectedVersion: found.version, data: { ...found.data, relationships: unit.relationships as Dict[] } } });
+    }
+  });
+  return ops;
+}
+
+/** The status a finished step leaves. */
+function finalOf(step: ModificationStep): ModificationStatus {
+  return step === 'apply' ? 'applied' : step === 'finish' ? 'finished' : 'rolledback';
+}
+
+/** Which step a caller asking for `wanted` must run on this record (null: nothing to do any more). */
+function stepFor(record: Entity<ModificationData>, wanted: ModificationStep): ModificationStep | null {
+  const { status, progress } = record.data;
+  if (SETTLED.includes(status)) return null;
+  if (wanted === 'apply') return status === 'applying' && (!progress || progress.step === 'apply') ? 'apply' : null;
+  // A finish or rollback that wrote a chunk is completed by whoever comes next.
+  if (progress && progress.step !== 'apply' && progress.done > 0) return progress.step;
+  if (wanted === 'finish') return status === 'applied' ? 'finish' : null;
+  return 'rollback';
+}
+
+/**
+ * Runs a step to its end, chunk by chunk (see the top of this file); safe to call again, also
+ * concurrently. Returns the modification as it is afterwards.
+ */
+async function runStep(store: ModelStore, tenant: string, executionId: string, wanted: ModificationStep, now: string): Promise<Entity<ModificationData> | undefined> {
+  let conflicts = 0;
+  for (;;) {
+    const record = await getModification(store, tenant, executionId);
+    if (!record) return undefined;
+    const step = stepFor(record, wanted);
+    if (!step) return record;
+    const deployment = await store.get<DeploymentData>({ kind: KINDS.deployment, tenant, id: record.data.deployment_id });
+    if (!deployment) return record;
+    const units = unitsOf(record, step);
+    const chunks = Math.ceil(units.length / SCALE_CHUNK);
+    const done = record.data.progress?.step === step ? record.data.progress.done : 0;
+    let writes: WriteOp[];
+    if (done < chunks) {
+      const chunk = await unitWrites(store, deployment, units.slice(done * SCALE_CHUNK, (done + 1) * SCALE_CHUNK), record.data.created_by ?? 'admin');
+      writes = [{ type: 'update', update: { ref: record, expectedVersion: record.version, data: { ...record.data, progress: { step, done: done + 1 } } } }, ...chunk];
+    } else {
+      const status = finalOf(step);
+      const count = step === 'apply' ? { planned: record.data.after_count } : step === 'finish' ? { planned: record.data.after_count, current: record.data.after_count } : { planned: record.data.before_count };
+      const ended = status === 'applied' ? {} : { ended_at: now };
+      writes = [{ type: 'update', update: { ref: record, expectedVersion: record.version, data: { ...record.data, status, progress: null, ...ended } } }, await countUpdate(store, record, count)];
+    }
     try {
       await store.transact(writes);
-      return;
+      conflicts = 0;
     } catch (err) {
-      if (attempt >= 5 || !isConflict(err)) throw err;
+      // Another caller moved the modification (or an instance, a node, the deployment): read again.
+      if (!isConflict(err) || ++conflicts >= 20) throw err;
     }
   }
 }
 
-/** Writes the modification and its start (status `applied`); does nothing when it was written before. */
+/**
+ * Writes the modification (status `applying`) unless it exists, then applies it: the added
+ * instances, the gained relationships, the planned count (`applied`). Also resumes a partial apply.
+ */
 export async function startModification(store: ModelStore, deployment: Entity<DeploymentData>, data: ModificationData, createdBy: string): Promise<Entity<ModificationData>> {
   const ref = modificationRef(deployment.tenant, data.execution_id);
-  await transactRetried(store, async () => {
-    if (await store.get(ref)) return null;
-    const pseudo = { ...ref, version: 0, createdAt: '', global: false, data } as Entity<ModificationData>;
-    const gained = new Map(data.modification.extended.map((change) => [change.id, data.modification.node_instances.find((i) => i.id === change.id)!.relationships]));
-    return [
-      { type: 'create', entity: { ...ref, parent: deployment.id, data } },
-      ...data.modification.added.map((instance): WriteOp => ({ type: 'create', entity: newInstance(deployment, instance, createdBy) })),
-      ...(await relationshipUpdates(store, deployment.tenant, gained)),
-      await countUpdate(store, pseudo, { planned: data.after_count }),
-    ];
-  });
-  return (await store.get<ModificationData>(ref))!;
+  if (!(await store.get(ref))) {
+    try {
+      await store.create<ModificationData>({ ...ref, parent: deployment.id, data: { ...data, status: 'applying', progress: null, created_by: createdBy } });
+    } catch (err) {
+      if (!isConflict(err)) throw err; // written by a duplicate meanwhile: it is the same modification (same ids) or it wins
+    }
+  }
+  return (await runStep(store, deployment.tenant, data.execution_id, 'apply', new Date().toISOString()))!;
+}
+
+/** Continues an apply a crash interrupted (the stored modification is `applying`). */
+export async function resumeModification(store: ModelStore, tenant: string, executionId: string): Promise<Entity<ModificationData> | undefined> {
+  return runStep(store, tenant, executionId, 'apply', new Date().toISOString());
 }
 
 /** The scale succeeded: removed instances go, relationships to them are dropped, counts are set. */
 export async function finishModification(store: ModelStore, tenant: string, executionId: string, now: string): Promise<void> {
-  await transactRetried(store, async () => {
-    const record = await getModification(store, tenant, executionId);
-    if (!record || record.data.status !== 'applied') return null;
-    const { modification } = record.data;
-    const after = new Map(modification.node_instances.map((i) => [i.id, i.relationships]));
-    const reduced = new Map(modification.reduced.map((change) => [change.id, after.get(change.id) ?? []]));
-    const removed: WriteOp[] = [];
-    for (const instance of modification.removed) if (await store.get(instanceRef(tenant, instance.id))) removed.push({ type: 'delete', ref: instanceRef(tenant, instance.id) });
-    return [statusUpdate(record, 'finished', now), ...removed, ...(await relationshipUpdates(store, tenant, reduced)), await countUpdate(store, record, { planned: record.data.after_count, current: record.data.after_count })];
-  });
+  await runStep(store, tenant, executionId, 'finish', now);
 }
 
 /** The scale failed or was cancelled: added instances go, gained relationships are dropped, the planned count is restored. */
 export async function rollbackModification(store: ModelStore, tenant: string, executionId: string, now: string): Promise<void> {
-  await transactRetried(store, async () => {
-    const record = await getModification(store, tenant, executionId);
-    if (!record || record.data.status === 'finished' || record.data.status === 'rolledback') return null;
-    const { modification, before } = record.data;
-    const previous = new Map(before.map((i) => [i.id, i.relationships]));
-    const extended = new Map(modification.extended.map((change) => [change.id, previous.get(change.id) ?? []]));
-    const added: WriteOp[] = [];
-    for (const instance of modification.added) if (await store.get(instanceRef(tenant, instance.id))) added.push({ type: 'delete', ref: instanceRef(tenant, instance.id) });
-    return [statusUpdate(record, 'rolledback', now), ...added, ...(await relationshipUpdates(store, tenant, extended)), await countUpdate(store, record, { planned: record.data.before_count })];
-  });
+  await runStep(store, tenant, executionId, 'rollback', now);
 }
 
 /** applied → rolling_back with the added instances' states (conditional: one caller wins). */

@@ -93,6 +93,11 @@ export interface OperationStore {
   putTasks(key: ExecutionKey, tasks: PersistedTask[]): Promise<void>;
   /** building (owned by builder) → running, with the operation total. */
   finishBuild(key: ExecutionKey, builder: string, totalOperations: number): Promise<boolean>;
+  /**
+   * Adds `count` to the operation total for a graph added to a running execution (a scale's
+   * rollback), once per `name`: false when that name was added before (a redelivery).
+   */
+  addOperations(key: ExecutionKey, name: string, count: number): Promise<boolean>;
   getTask(key: ExecutionKey, taskId: string): Promise<TaskRecord | undefined>;
   /** Every task of the execution (sweeps, failure checks, resume). */
   listTasks(key: ExecutionKey): Promise<TaskRecord[]>;

@@ -23,6 +23,8 @@ export interface ScaleParams {
   include_instances?: string[];
   exclude_instances?: string[];
   ignore_failure?: boolean;
+  /** false: a failed scale-out is not rolled back (its added instances stay). */
+  rollback_if_failed?: boolean;
 }
 
 /** A deployment as scale needs it: nodes with their instance counts, scaling groups, instances with states. */
@@ -47,6 +49,7 @@ export function scaleParamsFrom(params: Parameters): ScaleParams {
     include_instances: stringListParam(params, 'include_instances', true),
     exclude_instances: stringListParam(params, 'exclude_instances', true),
     ignore_failure: booleanParam(params, 'ignore_failure', false),
+    rollback_if_failed: booleanParam(params, 'rollback_if_failed', true),
   };
 }
 

@@ -114,7 +114,7 @@ export class ExecutionLifecycle {
     }
     let graph;
     // A scale also writes its deployment modification, once the build claim is held (applyScale).
-    let applyScale: (() => Promise<void>) | undefined;
+    let applyScale: (() => Promise<boolean>) | undefined;
     try {
       if (custom) graph = await buildCustomWorkflowGraph({ store, files: this.deps.files }, deployment, data.workflow_id, custom, data.parameters);
       else if (!scale) graph = builder!(await this.graphDeployment(key.tenant, deployment.id), data.parameters);
@@ -160,7 +160,8 @@ export class ExecutionLifecycle {
       });
       if (!created) return this.continueStarted(key, execution, (await operations.getHeader(key))!);
     }
-    await applyScale?.();
+    // A kill during the build rolled the modification back: its instances are gone, run nothing.
+    if (applyScale && !(await applyScale())) return this.endModel(key, 'cancelled', '', 0, 0);
     await operations.putTasks(key, tasks);
     const total = operationCount(tasks);
     if (!(await operations.finishBuild(key, builderId, total))) return;

@@ -25,7 +25,7 @@ import {
   finishModification,
   getModification,
   markRollbackStarted,
-  MAX_SCALE_CHANGES,
+  resumeModification,
   rollbackModification,
   startModification,
 } from '../../deployments/modifications';
@@ -41,7 +41,7 @@ import type { WorkflowGraph } from '../graph';
 import { buildScaleGraph, buildScaleRollbackGraph, planScale, scaleParamsFrom } from '../scale';
 import type { ScaleDeployment, ScalePlan } from '../scale';
 import type { Engine } from './engine';
-import { persistGraph, ROLLBACK_NAMESPACE } from './persisted';
+import { operationCount, persistGraph, ROLLBACK_NAMESPACE } from './persisted';
 
 type StoredInstance = PlannedNodeInstance & { state: string };
 
@@ -69,13 +69,7 @@ export async function loadScaleDeployment(store: ModelStore, deployment: Entity<
 /** Plans a scale (checks the parameters, computes the modification); throws WorkflowGraphError for bad parameters. */
 export function planScaleOf(deployment: ScaleDeployment, parameters: Record<string, unknown>): ScalePlan {
   try {
-    const plan = planScale(deployment, scaleParamsFrom(parameters));
-    const m = plan.modification;
-    const changes = m ? m.added.length + m.removed.length + m.extended.length + m.reduced.length : 0;
-    if (changes > MAX_SCALE_CHANGES) {
-      throw new WorkflowGraphError(`Scaling ${plan.entity} by ${plan.delta} changes ${changes} node instances; Stratus scales at most ${MAX_SCALE_CHANGES} at once (scale in smaller steps)`);
-    }
-    return plan;
+    return planScale(deployment, scaleParamsFrom(parameters));
   } catch (err) {
     // The DSL's modification errors (bounds, unknown entity) are bad parameters of the workflow.
     if (err instanceof DslError) throw new WorkflowGraphError(err.message, err.errorCode === 'bad_parameters_error' ? 'bad_parameters_error' : 'illegal_execution_parameters_error');
@@ -100,8 +94,11 @@ export async function scaleDryRunGraph(store: ModelStore, deployment: Entity<Dep
 
 export interface ScaleBuild {
   graph: WorkflowGraph;
-  /** Writes the modification (once); call it under the build claim, before the tasks can run. */
-  apply(): Promise<void>;
+  /**
+   * Writes the modification (once; resumes a partial write); call it under the build claim, before
+   * the tasks can run. False when the modification was rolled back meanwhile (a kill): run nothing.
+   */
+  apply(): Promise<boolean>;
 }
 
 /**
@@ -112,17 +109,20 @@ export async function prepareScaleBuild(store: ModelStore, key: ExecutionKey, de
   const loaded = await loadScaleDeployment(store, deployment);
   const options = { ignore_failure: ignoreFailure(execution.data.parameters) };
   const stored = await getModification(store, key.tenant, key.executionId);
-  if (stored) return { graph: buildScaleGraph(graphDeployment(loaded, stored.data.before), stored.data.modification, options), apply: async () => undefined };
+  if (stored) {
+    const apply = async () => (await resumeModification(store, key.tenant, key.executionId))?.data.status === 'applied';
+    return { graph: buildScaleGraph(graphDeployment(loaded, stored.data.before), stored.data.modification, options), apply };
+  }
   const plan = planScaleOf(loaded, execution.data.parameters);
   const graph = buildScaleGraph(graphDeployment(loaded, loaded.instances), plan.modification, options);
-  if (!plan.modification) return { graph, apply: async () => undefined };
+  if (!plan.modification) return { graph, apply: async () => true };
   const group = Object.hasOwn(loaded.scaling_groups ?? {}, plan.entity);
   const node = loaded.nodes.find((n) => n.id === plan.entity);
   const beforeCount = group ? groupInstanceCount(plan.entity, loaded.scaling_groups[plan.entity]) : nodeInstanceCount(node!);
   const data: ModificationData = {
     deployment_id: deployment.id,
     execution_id: key.executionId,
-    status: 'applied',
+    status: 'applying',
     entity: plan.entity,
     group,
     before_count: beforeCount,
@@ -130,10 +130,12 @@ export async function prepareScaleBuild(store: ModelStore, key: ExecutionKey, de
     before: loaded.instances,
     modification: plan.modification,
     rollback_states: null,
+    progress: null,
+    rollback_if_failed: scaleParamsFrom(execution.data.parameters).rollback_if_failed ?? true,
     created_at: new Date().toISOString(),
     ended_at: null,
   };
-  return { graph, apply: async () => void (await startModification(store, deployment, data, execution.data.created_by)) };
+  return { graph, apply: async () => (await startModification(store, deployment, data, execution.data.created_by)).data.status === 'applied' };
 }
 
 /** The rollback graph of a failed scale-out, from the states frozen when it began. */
@@ -160,6 +162,8 @@ export async function continueScaleRollback(engine: Engine, key: ExecutionKey, h
   const { store, operations } = engine.deps;
   let record = await getModification(store, key.tenant, key.executionId);
   if (!record || record.data.modification.added.length === 0) return false;
+  // rollback_if_failed: false: the execution fails and the added instances stay (settleScale keeps them).
+  if (record.data.rollback_if_failed === false) return false;
   if (record.data.status === 'applied') {
     record = (await beginRollback(store, record, await addedStates(store, key.tenant, record))) ?? (await getModification(store, key.tenant, key.executionId))!;
   }
@@ -168,6 +172,8 @@ export async function continueScaleRollback(engine: Engine, key: ExecutionKey, h
   if (record.data.status === 'rolling_back') {
     // No rollback task has started yet (roots start only after the status moves on): writing them again is safe.
     await operations.putTasks(key, tasks);
+    // The rollback's operations join the total once (named), so finished never exceeds total.
+    await operations.addOperations(key, ROLLBACK_NAMESPACE, operationCount(tasks));
     await markRollbackStarted(store, key.tenant, key.executionId);
     await engine.emit([cloudifyEvent(engine.scope(header), 'workflow_event', `Scale out of ${record.data.entity} failed (${header.error}): rolling back the ${record.data.modification.added.length} added node instance(s)`)]);
   }
@@ -175,12 +181,16 @@ export async function continueScaleRollback(engine: Engine, key: ExecutionKey, h
   return true;
 }
 
-/** Before a scale execution ends: its modification is finished (success) or rolled back (anything else). */
+/**
+ * Before a scale execution ends: its modification is finished (success, or a failed scale-out with
+ * rollback_if_failed: false, whose added instances stay as far as they got) or rolled back (anything else).
+ */
 export async function settleScale(store: ModelStore, key: ExecutionKey, outcome: 'terminated' | 'failed' | 'cancelled'): Promise<void> {
   const record = await getModification(store, key.tenant, key.executionId);
   if (!record || record.data.status === 'finished' || record.data.status === 'rolledback') return;
   const now = new Date().toISOString();
-  if (outcome === 'terminated' && record.data.status === 'applied') await finishModification(store, key.tenant, key.executionId, now);
+  const keep = outcome === 'failed' && record.data.rollback_if_failed === false && record.data.modification.added.length > 0;
+  if ((outcome === 'terminated' || keep) && record.data.status === 'applied') await finishModification(store, key.tenant, key.executionId, now);
   else await rollbackModification(store, key.tenant, key.executionId, now);
 }
 

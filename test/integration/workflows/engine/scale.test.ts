@@ -42,6 +42,20 @@ node_templates:
 `;
 }
 
+// A web server contained in a Compute host (no agent): scale_compute and include/exclude work on it.
+const HOSTED = `${HEADER}
+node_templates:
+  host:
+    type: cloudify.nodes.Compute
+    properties: {agent_config: {install_method: none}}
+    capabilities: {scalable: {properties: {default_instances: 1, min_instances: 0, max_instances: 5}}}
+    interfaces: {cloudify.interfaces.lifecycle: {create: stratus.ops.noop, start: stratus.ops.noop, stop: stratus.ops.noop, delete: stratus.ops.noop}}
+  web:
+    type: cloudify.nodes.Root
+    relationships: [{type: cloudify.relationships.contained_in, target: host}]
+    interfaces: {cloudify.interfaces.lifecycle: {create: stratus.ops.noop, delete: stratus.ops.noop}}
+`;
+
 const LIFECYCLE = 'cloudify.interfaces.lifecycle';
 const ESTABLISH = 'cloudify.interfaces.relationship_lifecycle.establish';
 
@@ -68,7 +82,8 @@ beforeAll(async () => {
   h = await startHarness();
   await deploy(h, 'scaled', blueprint('stratus.ops.noop', 1));
   await deploy(h, 'failing', blueprint('{implementation: stratus.ops.fail, inputs: {recoverable: false, message: no capacity}}', 0));
-  for (const d of ['scaled', 'failing']) expect((await waitForEnd(h, (await run(h, d, 'install')).id as string, 90000)).status).toBe('terminated');
+  await deploy(h, 'hosted', HOSTED);
+  for (const d of ['scaled', 'failing', 'hosted']) expect((await waitForEnd(h, (await run(h, d, 'install')).id as string, 90000)).status).toBe('terminated');
 }, 240000);
 
 afterAll(async () => {
@@ -149,6 +164,9 @@ describe('scale', () => {
     const done = await scale('failing', { scalable_entity_name: 'app', delta: 1 });
     expect(done.status).toBe('failed');
     expect(done.error).toContain('no capacity');
+    // The rollback's operations are in the total too: 5 of the scale-out plus its stop, delete and the
+    // lb's unlink; the two establishes after the failed start never run, so 6 finished.
+    expect(done).toMatchObject({ total_operations: 8, finished_operations: 6 });
     const list = await events(h, done.id as string);
     const added = list.find((e) => e.event_type === 'task_failed' && e.operation === `${LIFECYCLE}.start`)!.node_instance_id!;
     // The rollback ran the added instance's stop and delete after the failure, then it was removed.
@@ -165,4 +183,52 @@ describe('scale', () => {
     expect(resumed.status).toBe('failed');
     expect(await ids('failing', 'app')).toEqual([]);
   }, 150000);
+
+  it('rollback_if_failed: false: the failed scale-out is not rolled back, its added instance stays and is counted', async () => {
+    const done = await scale('failing', { scalable_entity_name: 'app', delta: 1, rollback_if_failed: false });
+    expect(done.status).toBe('failed');
+    expect(done.error).toContain('no capacity');
+    const list = await events(h, done.id as string);
+    expect(list.some((e) => e.event_type === 'workflow_event' && e.message.includes('rolling back'))).toBe(false);
+    expect(list.some((e) => e.event_type === 'task_started' && (e.operation === `${LIFECYCLE}.stop` || e.operation === `${LIFECYCLE}.delete`))).toBe(false);
+    const apps = (await instances(h, 'failing')).filter((i) => i.node_id === 'app');
+    expect(apps).toHaveLength(1);
+    expect(apps[0].state).toBe('starting');
+    expect(await node('failing', 'app')).toMatchObject({ number_of_instances: 1, planned_number_of_instances: 1 });
+    expect(done.finished_operations as number).toBeLessThanOrEqual(done.total_operations as number);
+  }, 120000);
+
+  it('scale_compute: scaling a node contained in a Compute scales the host, with a new contained instance on it', async () => {
+    const done = await scale('hosted', { scalable_entity_name: 'web', delta: 1, scale_compute: true });
+    expect(done.status).toBe('terminated');
+    const all = await instances(h, 'hosted');
+    const hosts = all.filter((i) => i.node_id === 'host');
+    const webs = all.filter((i) => i.node_id === 'web');
+    expect(hosts).toHaveLength(2);
+    expect(webs).toHaveLength(2);
+    expect(all.every((i) => i.state === 'started')).toBe(true);
+    expect(webs.map((w) => w.host_id).sort()).toEqual(hosts.map((x) => x.id).sort());
+    expect(await node('hosted', 'host')).toMatchObject({ number_of_instances: 2, planned_number_of_instances: 2 });
+    // Without scale_compute, include/exclude hints are checked: not with scale_compute, not when scaling out.
+    const refused = await h.rest.call('POST', '/api/v3.1/executions', { body: { deployment_id: 'hosted', workflow_id: 'scale', parameters: { scalable_entity_name: 'web', delta: -1, scale_compute: true, include_instances: [hosts[0].id] } } });
+    expect(refused.status).toBe(400);
+    const out = await h.rest.call('POST', '/api/v3.1/executions', { body: { deployment_id: 'hosted', workflow_id: 'scale', parameters: { scalable_entity_name: 'host', delta: 1, include_instances: [hosts[0].id] } } });
+    expect(out.status).toBe(400);
+  }, 120000);
+
+  it('scale in with include_instances removes the named host (and what it contains), exclude_instances keeps the named one', async () => {
+    expect((await scale('hosted', { scalable_entity_name: 'host', delta: 1 })).status).toBe('terminated');
+    const hosts = await ids('hosted', 'host');
+    expect(hosts).toHaveLength(3);
+    const [keep, named, other] = hosts;
+    const included = await scale('hosted', { scalable_entity_name: 'host', delta: -1, include_instances: [named] });
+    expect(included.status).toBe('terminated');
+    expect((await ids('hosted', 'host')).sort()).toEqual([keep, other].sort());
+    expect((await instances(h, 'hosted')).filter((i) => i.node_id === 'web').map((w) => w.host_id).sort()).toEqual([keep, other].sort());
+    const excluded = await scale('hosted', { scalable_entity_name: 'host', delta: -1, exclude_instances: [keep] });
+    expect(excluded.status).toBe('terminated');
+    expect(await ids('hosted', 'host')).toEqual([keep]);
+    expect((await instances(h, 'hosted')).filter((i) => i.node_id === 'web').map((w) => w.host_id)).toEqual([keep]);
+    expect(await node('hosted', 'host')).toMatchObject({ number_of_instances: 1, planned_number_of_instances: 1 });
+  }, 180000);
 });
