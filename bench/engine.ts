@@ -12,10 +12,13 @@
  * handlers (workflow worker, task worker, sweeper) are built on DynamoDB clients with a counting
  * middleware in the SDK's deserialize step (one count per HTTP request sent, retries included).
  * The HTTP API's requests (the bench's polling) are not counted. In the same run, the round trip
- * of a bare PutItem on the same DynamoDB Local, so the engine's cost reads as a ratio.
+ * of a bare PutItem on the same DynamoDB Local, so the engine's cost reads as a ratio. CPU time per
+ * operation of this process (engine, fauxqs, HTTP API) and of the DynamoDB Local JVM (from /proc):
+ * on a shared machine these move much less with the load than wall time does.
  *
  *   npm run bench:engine
  *   npm run bench:engine -- --hosts 10 --apps 100 --concurrent 10 --concurrent-hosts 2 --concurrent-apps 50
+ *   npm run bench:engine -- --hosts 2 --apps 50 --concurrent 0 --poller-concurrency 8   (quick; 8 batches in flight per queue)
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';

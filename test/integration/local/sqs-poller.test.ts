@@ -12,6 +12,8 @@ import { startTestRuntime } from '../../support/local-runtime';
 const handled = new Map<string, number>();
 const failedReceiveCounts: string[] = [];
 const batchSizes: number[] = [];
+let inFlight = 0;
+let maxInFlight = 0;
 
 let runtime: LocalRuntime;
 let sqs: SQSClient;
@@ -25,6 +27,10 @@ beforeAll(async () => {
           'test.ok': async (message: QueueMessage) => {
             handled.set(String(message.id), (handled.get(String(message.id)) ?? 0) + 1);
           },
+          'test.slow': async (message: QueueMessage) => {
+            await new Promise((resolve) => setTimeout(resolve, 400));
+            handled.set(String(message.id), (handled.get(String(message.id)) ?? 0) + 1);
+          },
           'test.fail': async (_message: QueueMessage, record: SQSRecord) => {
             failedReceiveCounts.push(record.attributes.ApproximateReceiveCount);
             throw new Error('this message always fails');
@@ -32,7 +38,13 @@ beforeAll(async () => {
         });
         return (async (event: { Records: SQSRecord[] }, context: Context) => {
           batchSizes.push(event.Records.length);
-          return worker(event as never, context);
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          try {
+            return await worker(event as never, context);
+          } finally {
+            inFlight--;
+          }
         }) as never;
       },
     },
@@ -82,5 +94,24 @@ describe('SQS poller → SQS consumer', () => {
     expect(failedReceiveCounts).toEqual(Array.from({ length: maxReceiveCount }, (_, i) => String(i + 1)));
     // The five messages arrived together in the first batch.
     expect(batchSizes[0]).toBe(5);
+  }, 30000);
+
+  it('keeps several batches in flight at once (Lambda-like concurrency), each message handled once', async () => {
+    const queue = runtime.resources.queues.workflow;
+    handled.clear();
+    maxInFlight = 0;
+    const ids = Array.from({ length: 40 }, (_, i) => `slow${i}`);
+    for (let i = 0; i < ids.length; i += 10) {
+      await sqs.send(
+        new SendMessageBatchCommand({ QueueUrl: queue.url, Entries: ids.slice(i, i + 10).map((id, index) => ({ Id: String(index), MessageBody: JSON.stringify({ kind: 'test.slow', id }) })) }),
+      );
+    }
+    const deadline = Date.now() + 20000;
+    while (handled.size < ids.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(Object.fromEntries(handled)).toEqual(Object.fromEntries(ids.map((id) => [id, 1])));
+    // 40 messages of 400 ms in batches of at most 10: one batch at a time would never overlap.
+    expect(maxInFlight).toBeGreaterThan(1);
+    while ((await depth(queue.url)) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await depth(queue.url)).toBe(0);
   }, 30000);
 });
