@@ -73,15 +73,13 @@ async function waitUntilServing(endpoint: string, child: ChildProcessWithoutNull
 }
 
 /**
- * JVM flags: STRATUS_DYNAMODB_JAVA_OPTS (whitespace-separated; empty for none), else the C1 compiler
- * only and the serial collector. A local DynamoDB runs minutes to hours, mostly small requests: C2's
- * compilations cost more CPU than they give back there (the engine bench measured DynamoDB Local's
- * CPU per operation about halved), and one GC thread leaves the cores to the manager.
+ * Extra JVM flags from STRATUS_DYNAMODB_JAVA_OPTS (whitespace-separated); none by default. Measured
+ * on the engine bench (bench/RESULTS.md): C1 only (`-XX:TieredStopAtLevel=1`) halves DynamoDB Local's
+ * CPU on runs under a minute (C2's compilations dominate there) but costs about 20% more CPU per
+ * request over a few minutes, so the JVM's defaults stay.
  */
 export function javaOptions(env: Record<string, string | undefined> = process.env): string[] {
-  const given = env.STRATUS_DYNAMODB_JAVA_OPTS;
-  if (given !== undefined) return given.split(/\s+/).filter(Boolean);
-  return ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
+  return (env.STRATUS_DYNAMODB_JAVA_OPTS ?? '').split(/\s+/).filter(Boolean);
 }
 
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
