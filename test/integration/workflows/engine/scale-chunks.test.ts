@@ -4,8 +4,9 @@
  * deployment_modification record. Scale out by 120 and back in gives the right counts, instance
  * lists and relationships; a crash between two chunks leaves the modification `applying` (nothing
  * counted, nothing installed) and either resumes (also by two concurrent callers) without writing
- * anything twice or rolls back the chunks already written; with every queue message delivered twice
- * a large scale still ends consistent, each operation run once.
+ * anything twice or rolls back the chunks already written; a finish interrupted between chunks is
+ * completed even when a rollback is asked for next; start messages re-sent mid-scale, or every queue
+ * message delivered twice, still end consistent with each operation run once.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -13,7 +14,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoModelStore } from '../../../../adapters/dynamodb/model-store';
 import type { DeploymentData } from '../../../../src/deployments/model';
-import { getModification, resumeModification, rollbackModification, SCALE_CHUNK } from '../../../../src/deployments/modifications';
+import { finishModification, getModification, resumeModification, rollbackModification, SCALE_CHUNK } from '../../../../src/deployments/modifications';
 import { executionStartMessage } from '../../../../src/executions/queue';
 import type { ExecutionData } from '../../../../src/executions/records';
 import { KINDS } from '../../../../src/model/kinds';
@@ -151,12 +152,14 @@ describe('large scale', () => {
     });
   }
 
-  async function startCrashed(executionId: string): Promise<void> {
+  async function buildOf(modelStore: ModelStore, executionId: string, delta: number) {
     const deployment = (await store.get<DeploymentData>({ kind: KINDS.deployment, tenant: TENANT, id: 'crashy' }))!;
-    const execution = { kind: KINDS.execution, tenant: TENANT, id: executionId, version: 1, data: { parameters: { scalable_entity_name: 'app', delta: 120 }, created_by: 'admin' } } as unknown as Entity<ExecutionData>;
-    const key = { tenant: TENANT, executionId };
-    const crashing = crashingAfter(1); // the first chunk commits, the second "crashes"
-    const build = await prepareScaleBuild(crashing, key, deployment, execution);
+    const execution = { kind: KINDS.execution, tenant: TENANT, id: executionId, version: 1, data: { parameters: { scalable_entity_name: 'app', delta }, created_by: 'admin' } } as unknown as Entity<ExecutionData>;
+    return prepareScaleBuild(modelStore, { tenant: TENANT, executionId }, deployment, execution);
+  }
+
+  async function startCrashed(executionId: string): Promise<void> {
+    const build = await buildOf(crashingAfter(1), executionId, 120); // the first chunk commits, the second "crashes"
     await expect(build.apply()).rejects.toThrow('crash between chunks');
     const record = (await getModification(store, TENANT, executionId))!;
     expect(record.data.status).toBe('applying');
@@ -197,6 +200,25 @@ describe('large scale', () => {
     // A late apply (a redelivered build) finds it rolled back and writes nothing.
     expect((await resumeModification(store, TENANT, 'crash-rollback'))!.data.status).toBe('rolledback');
     expect(await apps(h, 'crashy')).toHaveLength(1);
+  }, 180000);
+
+  it('a finish interrupted between chunks is completed, never turned into a rollback', async () => {
+    // Model steps only (no graph): grow crashy to 121 apps, then scale in by 120 and crash the finish.
+    expect(await (await buildOf(store, 'grow', 120)).apply()).toBe(true);
+    await finishModification(store, TENANT, 'grow', new Date().toISOString());
+    expect(await apps(h, 'crashy')).toHaveLength(121);
+    expect(await (await buildOf(store, 'shrink', -120)).apply()).toBe(true);
+    await expect(finishModification(crashingAfter(1), TENANT, 'shrink', new Date().toISOString())).rejects.toThrow('crash between chunks');
+    expect((await getModification(store, TENANT, 'shrink'))!.data).toMatchObject({ status: 'applied', progress: { step: 'finish', done: 1 } });
+    expect(await apps(h, 'crashy')).toHaveLength(121 - SCALE_CHUNK);
+    expect(await node(h, 'crashy', 'app')).toMatchObject({ number_of_instances: 121 });
+    // A kill now asks for a rollback: the removed instances are partly gone, so it completes the finish.
+    await rollbackModification(store, TENANT, 'shrink', new Date().toISOString());
+    expect((await getModification(store, TENANT, 'shrink'))!.data).toMatchObject({ status: 'finished', progress: null });
+    const left = await apps(h, 'crashy');
+    expect(left).toHaveLength(1);
+    expect(await lbTargets(h, 'crashy')).toEqual(left.map((i) => i.id as string));
+    expect(await node(h, 'crashy', 'app')).toMatchObject({ number_of_instances: 1, planned_number_of_instances: 1 });
   }, 180000);
 });
 
