@@ -84,6 +84,8 @@ function newInstance(deployment: Entity<DeploymentData>, instance: PlannedNodeIn
     tenant: deployment.tenant,
     id: instanceStoreId(instance.id),
     parent: deployment.id,
+    // Like the deployment's other instances: hidden from other users' lists when it is private.
+    restricted: deployment.data.visibility === 'private',
     data: {
       id: instance.id,
       node_id: instance.node_id,
