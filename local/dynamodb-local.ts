@@ -75,8 +75,8 @@ async function waitUntilServing(endpoint: string, child: ChildProcessWithoutNull
 /**
  * Extra JVM flags from STRATUS_DYNAMODB_JAVA_OPTS (whitespace-separated); none by default. Measured
  * on the engine bench (bench/RESULTS.md): C1 only (`-XX:TieredStopAtLevel=1`) halves DynamoDB Local's
- * CPU on runs under a minute (C2's compilations dominate there) but costs about 20% more CPU per
- * request over a few minutes, so the JVM's defaults stay.
+ * CPU on runs under a minute (C2's compilations dominate there) but over the full bench (about four
+ * minutes) it used about 13% more CPU than the defaults, so the JVM's defaults stay.
  */
 export function javaOptions(env: Record<string, string | undefined> = process.env): string[] {
   return (env.STRATUS_DYNAMODB_JAVA_OPTS ?? '').split(/\s+/).filter(Boolean);
