@@ -6,13 +6,17 @@
  * counted, nothing installed) and either resumes (also by two concurrent callers) without writing
  * anything twice or rolls back the chunks already written; a finish interrupted between chunks is
  * completed even when a rollback is asked for next; start messages re-sent mid-scale, or every queue
- * message delivered twice, still end consistent with each operation run once.
+ * message delivered twice, still end consistent with each operation run once; a workflow worker
+ * crashing between two chunks leaves nothing installed or counted until another worker takes the
+ * build over (after its claim) and completes the same modification.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoModelStore } from '../../../../adapters/dynamodb/model-store';
+import { createEngine } from '../../../../lambdas/support/engine-container';
+import { createWorkflowWorkerHandler, workflowMessageHandlers } from '../../../../lambdas/workflow-worker';
 import type { DeploymentData } from '../../../../src/deployments/model';
 import { finishModification, getModification, resumeModification, rollbackModification, SCALE_CHUNK } from '../../../../src/deployments/modifications';
 import { executionStartMessage } from '../../../../src/executions/queue';
@@ -236,4 +240,67 @@ describe('large scale with every message delivered twice', () => {
   it('scales out by 120 and back in, each operation run once, counts right', async () => {
     await outAndIn(h, 'twice');
   }, 600000);
+});
+
+describe('large scale whose workflow worker crashes between two chunks', () => {
+  let h: Harness;
+  let crashed = 0;
+  let secondChunkWrites = 0; // attempts at the apply's second chunk
+  beforeAll(async () => {
+    // The workflow worker's store fails the transaction of the apply's second chunk, once: the
+    // message fails with the build claim held; after the claim ends a redelivery takes the build
+    // over and continues the stored, half-applied modification.
+    const crashOnce = (real: ModelStore): ModelStore =>
+      new Proxy(real, {
+        get(target, prop, receiver) {
+          if (prop === 'transact') {
+            return async (ops: WriteOp[]) => {
+              const second = ops.some((op) => op.type === 'update' && op.update.ref.kind === KINDS.deploymentModification && JSON.stringify((op.update.data as { progress?: unknown }).progress) === JSON.stringify({ step: 'apply', done: 2 }));
+              if (second && secondChunkWrites++ === 0) {
+                crashed++;
+                throw new Error('workflow worker crashed between chunks');
+              }
+              return target.transact(ops);
+            };
+          }
+          const value = Reflect.get(target, prop, receiver) as unknown;
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+    // Redeliveries 40 s apart: the fifth (last before the dead-letter queue) comes after the 120 s claim.
+    h = await startHarness({
+      visibilityTimeoutSeconds: 40,
+      handlers: { workflowWorker: (settings) => createWorkflowWorkerHandler(settings, workflowMessageHandlers(settings, createEngine(settings, { store: crashOnce(createEngine(settings).deps.store) }))) },
+    });
+    await installed(h, 'resumed');
+  }, 240000);
+
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('is taken over after the build claim ends and completes: nothing written twice, then scales back in', async () => {
+    const started = await run(h, 'resumed', 'scale', { parameters: { scalable_entity_name: 'app', delta: 120 } });
+    await waitFor('the crash', async () => (crashed > 0 ? true : undefined), 60000);
+    // Half applied, waiting for the takeover: one chunk of instances written, none installed or counted.
+    expect(await apps(h, 'resumed')).toHaveLength(1 + SCALE_CHUNK);
+    expect((await apps(h, 'resumed')).filter((i) => i.state !== 'started').every((i) => i.state === 'uninitialized')).toBe(true);
+    expect(await node(h, 'resumed', 'app')).toMatchObject({ number_of_instances: 1, planned_number_of_instances: 1 });
+    expect((await events(h, started.id as string)).some((e) => e.event_type === 'task_started')).toBe(false);
+    const out = await waitForEnd(h, started.id as string, 300000);
+    expect(crashed).toBe(1);
+    expect(secondChunkWrites).toBeGreaterThanOrEqual(2); // the takeover wrote it
+    expect(out).toMatchObject({ status: 'terminated', total_operations: 240, finished_operations: 240 });
+    const grown = await apps(h, 'resumed');
+    expect(grown).toHaveLength(121);
+    expect(grown.every((i) => i.state === 'started')).toBe(true);
+    expect(await lbTargets(h, 'resumed')).toEqual(grown.map((i) => i.id as string).sort());
+    expect(await node(h, 'resumed', 'app')).toMatchObject({ number_of_instances: 121, planned_number_of_instances: 121 });
+    const ran = (await events(h, out.id as string)).filter((e) => e.event_type === 'task_started');
+    expect(ran).toHaveLength(240);
+    const back = await scaleBy(h, 'resumed', -120);
+    expect(back.status).toBe('terminated');
+    expect(await apps(h, 'resumed')).toHaveLength(1);
+    expect(await node(h, 'resumed', 'app')).toMatchObject({ number_of_instances: 1, planned_number_of_instances: 1 });
+  }, 600000); // the build claim lasts 120 s before another worker may take the build over
 });
