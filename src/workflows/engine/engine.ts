@@ -209,7 +209,7 @@ export class Engine {
     const spec = record.spec;
     const steps = spec.task && spec.kind === 'local' ? [spec.task as never, ...spec.after] : spec.after;
     const { writes, events } = planLocalSteps(this.scope(header), steps);
-    await applyInstanceWrites(this.deps.store, key.tenant, writes, this.instances);
+    await applyInstanceWrites(this.deps.store, key.tenant, writes, this.instances, key.executionId);
     await this.emit(events);
     const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'succeeded', isOperation: false, error: null, failExecution: false, now: this.now() });
     if (!applied) return;
@@ -332,7 +332,7 @@ export class Engine {
       const initial = new Map<string, InstanceWrite>();
       if (task && outcome.runtimeProperties) initial.set(task.context_instance_id, { runtimeProperties: outcome.runtimeProperties });
       const { writes, events: stepEvents } = planLocalSteps(scope, spec.after, initial);
-      await applyInstanceWrites(this.deps.store, key.tenant, writes, this.instances);
+      await applyInstanceWrites(this.deps.store, key.tenant, writes, this.instances, key.executionId);
       const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'succeeded', isOperation: spec.kind === 'operation', error: null, failExecution: false, now });
       if (!applied) return this.emit(events);
       if (task) events.push(cloudifyEvent(scope, 'task_succeeded', `${label} succeeded`, details));

@@ -19,6 +19,7 @@ import type { GraphDeployment, GraphNode } from '../deployment';
 import { WorkflowGraphError } from '../errors';
 import { buildCustomWorkflowGraph, CustomWorkflowError, customWorkflowMapping } from '../custom';
 import type { Engine } from './engine';
+import { rememberInstances } from './local-steps';
 import { operationCount, persistGraph } from './persisted';
 import { continueScaleRollback, prepareScaleBuild, scaleDryRunGraph, scaleSettled, settleScale } from './scale-run';
 
@@ -85,12 +86,14 @@ export class ExecutionLifecycle {
     );
   }
 
-  private async graphDeployment(tenant: string, deploymentId: string): Promise<GraphDeployment> {
+  private async graphDeployment(tenant: string, deploymentId: string, executionId?: string): Promise<GraphDeployment> {
     const { store } = this.deps;
     const [nodes, instances] = await Promise.all([
       store.all<NodeData>({ tenant, kind: KINDS.node, parent: deploymentId }),
       store.all<NodeInstanceData>({ tenant, kind: KINDS.nodeInstance, parent: deploymentId }),
     ]);
+    // The roots' state writes (run here) then skip their read; a stale one is refused and redone.
+    if (executionId) rememberInstances(this.engine.instances, tenant, executionId, instances);
     return {
       nodes: nodes.map((node) => node.data as unknown as GraphNode),
       instances: instances.map((instance) => ({ id: instance.data.id, node_id: instance.data.node_id, host_id: instance.data.host_id, relationships: instance.data.relationships as never, state: instance.data.state })),
@@ -117,7 +120,7 @@ export class ExecutionLifecycle {
     let applyScale: (() => Promise<boolean>) | undefined;
     try {
       if (custom) graph = await buildCustomWorkflowGraph({ store, files: this.deps.files }, deployment, data.workflow_id, custom, data.parameters);
-      else if (!scale) graph = builder!(await this.graphDeployment(key.tenant, deployment.id), data.parameters);
+      else if (!scale) graph = builder!(await this.graphDeployment(key.tenant, deployment.id, key.executionId), data.parameters);
       else if (data.is_dry_run) graph = await scaleDryRunGraph(store, deployment, data);
       else ({ graph, apply: applyScale } = await prepareScaleBuild(store, key, deployment, execution));
     } catch (err) {

@@ -33,9 +33,25 @@ export function planLocalSteps(scope: EventScope, steps: LocalTask[], initial: M
   return { writes, events };
 }
 
-/** The node instances an engine last wrote, by `<tenant>#<instance id>` (bounded; see applyInstanceWrites). */
+/**
+ * The node instances an engine last wrote (or read for a graph), by `[<execution>#]<tenant>#<instance
+ * id>` (bounded; see applyInstanceWrites). Remembered per execution: a version remembered from an
+ * earlier execution is most often stale by the next one (the workflow worker runs the roots), and a
+ * refused write costs more than the read it saves.
+ */
 export type InstanceCache = Map<string, Entity<NodeInstanceData>>;
 const INSTANCE_CACHE_LIMIT = 20000;
+
+function cacheKey(tenant: string, instanceId: string, execution?: string): string {
+  return execution ? `${execution}#${tenant}#${instanceId}` : `${tenant}#${instanceId}`;
+}
+
+/** Remembers instances just read for an execution (the graph build), so its first writes skip their read. */
+export function rememberInstances(cache: InstanceCache, tenant: string, execution: string, entities: Entity<NodeInstanceData>[]): void {
+  if (cache.size + entities.length > INSTANCE_CACHE_LIMIT) cache.clear();
+  if (entities.length > INSTANCE_CACHE_LIMIT) return;
+  for (const entity of entities) cache.set(cacheKey(tenant, entity.id, execution), entity);
+}
 
 function changeFor(write: InstanceWrite): (current: Entity<NodeInstanceData>) => NodeInstanceData | undefined {
   return (current) => {
@@ -54,12 +70,12 @@ function changeFor(write: InstanceWrite): (current: Entity<NodeInstanceData>) =>
  * or four times in a row); when someone else changed it since, the version check refuses that write
  * and it is redone as a read-modify-write.
  */
-export async function applyInstanceWrites(store: ModelStore, tenant: string, writes: Map<string, InstanceWrite>, cache?: InstanceCache): Promise<void> {
+export async function applyInstanceWrites(store: ModelStore, tenant: string, writes: Map<string, InstanceWrite>, cache?: InstanceCache, execution?: string): Promise<void> {
   await Promise.all(
     [...writes].map(async ([instanceId, write]) => {
       const ref = nodeInstanceRef(tenant, instanceId);
       const change = changeFor(write);
-      const key = `${tenant}#${instanceId}`;
+      const key = cacheKey(tenant, instanceId, execution);
       const known = cache?.get(key);
       let result: Entity<NodeInstanceData> | undefined;
       const data = known ? change(known) : undefined;
