@@ -29,10 +29,11 @@ import { createUsageOps, USAGE_KINDS } from '../resources/usage';
 import { parseVisibility } from '../resources/visibility';
 import type { Visibility } from '../resources/visibility';
 import { newSystemExecution } from '../executions/records';
+import { newInstanceEntity } from './instance-entity';
 import type { ExecutionData } from '../executions/records';
 import { executionStartMessage } from '../executions/queue';
-import { instanceStoreId, nodeStoreId } from './model';
-import type { DeploymentData, NodeData, NodeInstanceData } from './model';
+import { nodeStoreId } from './model';
+import type { DeploymentData, NodeData } from './model';
 import { typesPresent } from './workflows';
 import { agentRequirementProblems } from '../agents/requirements';
 
@@ -163,30 +164,6 @@ function nodeEntity(caller: Caller, id: string, blueprintId: string, visibility:
   };
 }
 
-function instanceEntities(caller: Caller, id: string, visibility: Visibility, prepared: DeploymentPlan): NewEntity<NodeInstanceData>[] {
-  return prepared.node_instances.map((instance) => ({
-    kind: KINDS.nodeInstance,
-    tenant: caller.tenant,
-    id: instanceStoreId(instance.id),
-    parent: id,
-    restricted: visibility === 'private',
-    data: {
-      id: instance.id,
-      node_id: instance.node_id,
-      deployment_id: id,
-      host_id: instance.host_id,
-      index: instance.index,
-      state: 'uninitialized',
-      runtime_properties: {},
-      system_properties: {},
-      relationships: instance.relationships as unknown as Dict[],
-      scaling_groups: instance.scaling_groups,
-      visibility,
-      created_by: caller.username,
-    },
-  }));
-}
-
 /** Nodes and instances left by an attempt that died before its deployment entity was written. */
 async function removeLeftovers(context: ResourceContext, caller: Caller, id: string): Promise<void> {
   const [nodes, instances] = await Promise.all([
@@ -287,7 +264,7 @@ export async function createDeployment(
   await removeLeftovers(context, caller, id);
   const children = await context.store.createMany([
     ...prepared.nodes.map((node) => nodeEntity(caller, id, blueprint.id, request.visibility, node)),
-    ...instanceEntities(caller, id, request.visibility, prepared),
+    ...prepared.node_instances.map((instance) => newInstanceEntity({ tenant: caller.tenant, deploymentId: id, visibility: request.visibility, createdBy: caller.username }, instance)),
   ]);
   let created: Entity<DeploymentData>;
   try {

@@ -23,9 +23,10 @@ import type { DeploymentModification, Dict } from '../dsl';
 import type { PlannedNodeInstance } from '../dsl/plan';
 import { KINDS } from '../model/kinds';
 import { MAX_TRANSACTION_ITEMS } from '../ports/model-store';
-import type { Entity, EntityRef, ModelStore, NewEntity, WriteOp } from '../ports/model-store';
+import type { Entity, EntityRef, ModelStore, WriteOp } from '../ports/model-store';
 import type { DeploymentData, NodeData, NodeInstanceData } from './model';
 import { instanceStoreId, nodeStoreId } from './model';
+import { newInstanceEntity } from './instance-entity';
 
 export const MODIFICATION_KIND = KINDS.deploymentModification;
 
@@ -78,31 +79,6 @@ function isConflict(err: unknown): boolean {
 
 const instanceRef = (tenant: string, id: string): EntityRef => ({ kind: KINDS.nodeInstance, tenant, id: instanceStoreId(id) });
 
-function newInstance(deployment: Entity<DeploymentData>, instance: PlannedNodeInstance, createdBy: string): NewEntity<NodeInstanceData> {
-  return {
-    kind: KINDS.nodeInstance,
-    tenant: deployment.tenant,
-    id: instanceStoreId(instance.id),
-    parent: deployment.id,
-    // Like the deployment's other instances: hidden from other users' lists when it is private.
-    restricted: deployment.data.visibility === 'private',
-    data: {
-      id: instance.id,
-      node_id: instance.node_id,
-      deployment_id: deployment.id,
-      host_id: instance.host_id,
-      index: instance.index,
-      state: 'uninitialized',
-      runtime_properties: {},
-      system_properties: {},
-      relationships: instance.relationships as unknown as Dict[],
-      scaling_groups: instance.scaling_groups,
-      visibility: deployment.data.visibility,
-      created_by: createdBy,
-    },
-  };
-}
-
 /** The count change as a version-checked write: the node's, or the deployment's scaling group. */
 async function countUpdate(store: ModelStore, record: Entity<ModificationData>, fields: { planned: number; current?: number }): Promise<WriteOp> {
   const { deployment_id: deploymentId, entity, group } = record.data;
@@ -153,7 +129,7 @@ async function unitWrites(store: ModelStore, deployment: Entity<DeploymentData>,
   units.forEach((unit, i) => {
     const found = current[i];
     if (unit.type === 'create') {
-      if (!found) ops.push({ type: 'create', entity: newInstance(deployment, unit.instance, createdBy) });
+      if (!found) ops.push({ type: 'create', entity: newInstanceEntity({ tenant: deployment.tenant, deploymentId: deployment.id, visibility: deployment.data.visibility, createdBy }, unit.instance) });
     } else if (unit.type === 'delete') {
       if (found) ops.push({ type: 'delete', ref: instanceRef(tenant, unit.id), expectedVersion: found.version });
     } else if (found && JSON.stringify(found.data.relationships) !== JSON.stringify(unit.relationships)) {
