@@ -7,7 +7,8 @@
  * (case-insensitive substring, `%` = any run); `_range=@timestamp,FROM,TO` (from inclusive, to
  * exclusive, either empty); `_sort=timestamp|@timestamp|reported_timestamp` (`-` descending,
  * repeatable); `_size` (default 10000), `_offset`; `_include`; `_all_tenants`. Items are flat with
- * every key present. The caller's tenant only (or all its tenants with `_all_tenants`).
+ * every key present. The caller's tenant only (or all its tenants with `_all_tenants`). A running
+ * execution followed in time order has its newest events held back (src/events/settle.ts).
  *
  * POST `{events: [...], logs: [...], execution_id}` in Cloudify's raw format
  * (`{event_type|level, logger, message: {text}, context: {...}, timestamp}`): the execution must
@@ -21,6 +22,8 @@ import { renderEvent } from '../events/pipeline/normalize';
 import { QueueEventSink } from '../events/pipeline/queue-sink';
 import { storageId } from '../events/pipeline/indexer';
 import type { ExecutionData } from '../executions/records';
+import { isEndState } from '../executions/records';
+import { followedExecution, settledQuery } from '../events/settle';
 import { EVENT_FILTER_FIELDS } from '../ports/event-index';
 import type { EventFilterField, EventIndex, EventKind, EventQuery, EventSortField } from '../ports/event-index';
 import { secured } from './auth/secured';
@@ -196,6 +199,13 @@ export interface EventRouteDeps {
 export function eventRoutes(services: ApiServices, deps: EventRouteDeps): Route[] {
   const { auth, store } = services;
   const queues = services.deps.queues;
+  /** A running execution followed in time order: its newest events are held back (src/events/settle.ts). */
+  const settleWhileRunning = async (query: EventQuery, tenant: string): Promise<EventQuery> => {
+    const executionId = followedExecution(query);
+    if (executionId === undefined) return query;
+    const execution = await store.get<ExecutionData>({ kind: KINDS.execution, tenant, id: executionId });
+    return execution && !isEndState(execution.data.status) ? settledQuery(query, services.now()) : query;
+  };
   return [
     {
       method: 'GET',
@@ -204,7 +214,7 @@ export function eventRoutes(services: ApiServices, deps: EventRouteDeps): Route[
         if (!deps.events) throw new ApiError(503, 'internal_server_error', 'No event store is configured for this manager');
         const allTenants = request.query._all_tenants ? parseBoolean(request.query._all_tenants.at(-1), '_all_tenants') : false;
         const tenants = await listTenants(services, caller, allTenants);
-        const query = parseEventQuery(request.query, tenants);
+        const query = await settleWhileRunning(parseEventQuery(request.query, tenants), caller.tenant);
         const fields = include(request.query);
         const result = await deps.events.search(query);
         const items = result.items.map((event) => {

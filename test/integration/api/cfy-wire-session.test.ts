@@ -245,9 +245,9 @@ function expectEventItems(items: Record<string, unknown>[], id: string, workflow
 /**
  * The events `cfy` printed while following (`followed`), against all the execution's events read
  * afterwards from offset 0: the whole list is in reported_timestamp order, each event once, from
- * workflow_started to workflow_succeeded. What was followed is drawn from that list and holds the
- * end event. (Not asserted: that following by offset saw every event exactly once; see
- * docs/rest-api.md, "cfy compatibility".)
+ * workflow_started to workflow_succeeded. Following by offset saw exactly that list: every event
+ * once, in order (a running execution's newest events are held back until they have settled:
+ * src/events/settle.ts).
  */
 async function expectEvents(followed: Record<string, unknown>[], id: string, workflowId: string): Promise<Record<string, unknown>[]> {
   expectEventItems(followed, id, workflowId);
@@ -262,6 +262,7 @@ async function expectEvents(followed: Record<string, unknown>[], id: string, wor
   expect(new Set(items.map((item) => item._storage_id)).size).toBe(items.length);
   const all = new Set(items.map((item) => item._storage_id));
   expect(followed.filter((event) => !all.has(event._storage_id))).toEqual([]);
+  expect(followed.map((event) => event._storage_id)).toEqual(items.map((item) => item._storage_id));
   const types = items.map((item) => item.event_type);
   expect(types[0]).toBe('workflow_started');
   expect(types.at(-1)).toBe('workflow_succeeded');

@@ -217,6 +217,27 @@ describe('events of real executions', () => {
   });
 });
 
+describe('GET /events of a running execution', () => {
+  it('holds back its newest events from pages read in time order until it ends, so offsets stay stable', async () => {
+    const created = await store.create(
+      newSystemExecution({ tenant: 'default_tenant', workflowId: 'install', deploymentId: 'dep-run', blueprintId: 'bp1', createdBy: 'admin', status: 'started', now: new Date().toISOString() }),
+    );
+    const ex = created.id;
+    const s = scope(ex, 'default_tenant', 'dep-run');
+    const old = new Date(Date.now() - 60_000);
+    const fresh = new Date(Date.now() + 60_000);
+    await sink.emit([cloudifyEvent(s, 'workflow_started', 'settled', {}, old), cloudifyLog(s, 'info', 'too fresh', {}, fresh)]);
+    // Unsettled readers (newest first) see both once they are indexed.
+    await indexed(`execution_id=${ex}&_sort=-reported_timestamp`, 2);
+    const following = await events(`execution_id=${ex}&type=cloudify_event,cloudify_log&_sort=reported_timestamp&_offset=0&_size=100`);
+    expect(following.items.map((i) => i.message)).toEqual(['settled']);
+    expect(following.metadata.pagination.total).toBe(1);
+    await store.modify(created, (current) => ({ ...current.data, status: 'terminated' }));
+    const ended = await events(`execution_id=${ex}&type=cloudify_event,cloudify_log&_sort=reported_timestamp&_offset=0&_size=100`);
+    expect(ended.items.map((i) => i.message)).toEqual(['settled', 'too fresh']);
+  });
+});
+
 describe('POST /events', () => {
   it("stores an execution's own events and logs in Cloudify's raw format", async () => {
     const ex = await execution('default_tenant', 'dep-post');
