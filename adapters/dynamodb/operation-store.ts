@@ -3,7 +3,7 @@
  *
  * | item | pk | sk | gsi1pk / gsi1sk |
  * |---|---|---|---|
- * | execution header | `X#<tenant>#<execution>` | `#H` | |
+ * | execution header | `X#<tenant>#<execution>` | `#H` | `DUE` / `<claim end or re-send time>#<pk>#H` while `building` |
  * | task | `X#<tenant>#<execution>` | `T#<task id>` | `DUE` / `<until, 15 digits>#<pk>#<task id>` while queued or running |
  *
  * A task's spec is one JSON string attribute (`s`, written once); its state is in small attributes
@@ -97,6 +97,7 @@ function headerFrom(item: Item): ExecutionHeader {
     maxRetries: item.mr as number,
     retryIntervalSeconds: item.ri as number,
     generation: (item.gen as number | undefined) ?? 0,
+    ...(item.unb ? { unbuilt: true } : {}),
   };
 }
 
@@ -158,6 +159,8 @@ export class DynamoOperationStore implements OperationStore {
       mr: header.maxRetries,
       ri: header.retryIntervalSeconds,
       gen: header.generation,
+      // A build claim is indexed as due when it ends: the sweeper re-sends the start of a build that never finished.
+      ...(header.status === 'building' ? { gsi1pk: DUE, gsi1sk: dueSk(header.builderUntil, executionPk(header), 'H') } : {}),
     };
     return conditional(() => this.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })));
   }
@@ -173,12 +176,47 @@ export class DynamoOperationStore implements OperationStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: executionPk(key), sk: HEADER_SK },
-          UpdateExpression: 'SET bld = :b, bldU = :u',
+          UpdateExpression: 'SET bld = :b, bldU = :u, gsi1pk = :due, gsi1sk = :dsk',
           ConditionExpression: 'st = :building AND bldU < :now',
-          ExpressionAttributeValues: { ':b': builder, ':u': until, ':building': 'building', ':now': now },
+          ExpressionAttributeValues: { ':b': builder, ':u': until, ':building': 'building', ':now': now, ':due': DUE, ':dsk': dueSk(until, executionPk(key), 'H') },
         }),
       ),
     );
+  }
+
+  holdBuild(key: ExecutionKey, builder: string, until: number): Promise<boolean> {
+    return conditional(() =>
+      this.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: executionPk(key), sk: HEADER_SK },
+          UpdateExpression: 'SET bldU = :u, gsi1pk = :due, gsi1sk = :dsk',
+          ConditionExpression: 'st = :building AND bld = :b',
+          ExpressionAttributeValues: { ':b': builder, ':u': until, ':building': 'building', ':due': DUE, ':dsk': dueSk(until, executionPk(key), 'H') },
+        }),
+      ),
+    );
+  }
+
+  touchBuildDue(key: ExecutionKey, now: number, until: number): Promise<boolean> {
+    return conditional(() =>
+      this.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: executionPk(key), sk: HEADER_SK },
+          UpdateExpression: 'SET gsi1pk = :due, gsi1sk = :dsk',
+          ConditionExpression: 'st = :building AND bldU < :now',
+          ExpressionAttributeValues: { ':building': 'building', ':now': now, ':due': DUE, ':dsk': dueSk(until, executionPk(key), 'H') },
+        }),
+      ),
+    );
+  }
+
+  async dueBuilds(now: number, limit: number): Promise<ExecutionKey[]> {
+    return (await this.due(now, limit)).filter((item) => item.sk === HEADER_SK).map((item) => {
+      const [, tenant, executionId] = (item.pk as string).split('#');
+      return { tenant, executionId };
+    });
   }
 
   async putTasks(key: ExecutionKey, tasks: PersistedTask[]): Promise<void> {
@@ -208,7 +246,7 @@ export class DynamoOperationStore implements OperationStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: executionPk(key), sk: HEADER_SK },
-          UpdateExpression: 'SET st = :running, tot = :tot',
+          UpdateExpression: 'SET st = :running, tot = :tot REMOVE gsi1pk, gsi1sk',
           ConditionExpression: 'st = :building AND bld = :b',
           ExpressionAttributeValues: { ':running': 'running', ':tot': totalOperations, ':building': 'building', ':b': builder },
         }),
@@ -469,7 +507,7 @@ export class DynamoOperationStore implements OperationStore {
     );
   }
 
-  setHeaderStatus(key: ExecutionKey, from: HeaderStatus[], to: HeaderStatus, extra: { outcome?: ExecutionHeader['outcome']; markFailedAt?: boolean } = {}): Promise<boolean> {
+  setHeaderStatus(key: ExecutionKey, from: HeaderStatus[], to: HeaderStatus, extra: { outcome?: ExecutionHeader['outcome']; markFailedAt?: boolean; unbuilt?: boolean } = {}): Promise<boolean> {
     const values: Item = { ':to': to };
     from.forEach((status, i) => (values[`:f${i}`] = status));
     let update = 'SET st = :to';
@@ -481,6 +519,10 @@ export class DynamoOperationStore implements OperationStore {
       update += ', oc = :oc';
       values[':oc'] = extra.outcome;
     }
+    if (extra.unbuilt) update += ', unb = :unb';
+    if (extra.unbuilt) values[':unb'] = true;
+    // Ended: no longer due (a build that never finished is indexed while `building`).
+    if (to === 'done') update += ' REMOVE gsi1pk, gsi1sk';
     return conditional(() =>
       this.send(
         new UpdateCommand({
@@ -509,7 +551,7 @@ export class DynamoOperationStore implements OperationStore {
   }
 
   async dueTasks(now: number, limit: number): Promise<{ key: ExecutionKey; taskId: string }[]> {
-    return (await this.due(now, limit)).filter((item) => item.sk !== 'W').map((item) => {
+    return (await this.due(now, limit)).filter((item) => (item.sk as string).startsWith('T#')).map((item) => {
       const [, tenant, executionId] = (item.pk as string).split('#');
       return { key: { tenant, executionId }, taskId: (item.sk as string).slice(2) };
     });

@@ -36,6 +36,8 @@ export interface ExecutionHeader extends ExecutionKey {
   retryIntervalSeconds: number;
   /** Increases on each resume: results of earlier runs carry an older generation. */
   generation: number;
+  /** Ended (cancelled or killed) while `building`: its graph may be incomplete and never ran. */
+  unbuilt?: boolean;
 }
 
 export type TaskState = 'waiting' | 'queued' | 'running' | 'succeeded' | 'failed';
@@ -87,8 +89,17 @@ export interface OperationStore {
   /** Creates the header in `building` state owned by `builder`; false when it exists. */
   createHeader(header: ExecutionHeader): Promise<boolean>;
   getHeader(key: ExecutionKey): Promise<ExecutionHeader | undefined>;
-  /** Takes over the build of a header still `building` whose claim expired. */
+  /**
+   * Takes over the build of a header still `building` whose claim expired. While `building`, the
+   * header is due (for the sweeper) when its claim ends; finishBuild and any end remove that.
+   */
   takeOverBuild(key: ExecutionKey, builder: string, until: number, now: number): Promise<boolean>;
+  /** The builder still holds its claim (building, owned by it): renewed until `until`; false when lost. */
+  holdBuild(key: ExecutionKey, builder: string, until: number): Promise<boolean>;
+  /** A build whose claim ended before `now` is due again at `until` (the sweeper re-sent its start). */
+  touchBuildDue(key: ExecutionKey, now: number, until: number): Promise<boolean>;
+  /** Executions still `building` whose claim (or last re-send) is due. */
+  dueBuilds(now: number, limit: number): Promise<ExecutionKey[]>;
   /** Writes tasks in their initial state (unconditional: only while the header is `building`). */
   putTasks(key: ExecutionKey, tasks: PersistedTask[]): Promise<void>;
   /** building (owned by builder) → running, with the operation total. */
@@ -126,7 +137,7 @@ export interface OperationStore {
   /** running (at attempt) → queued at attempt+1 (a retry), delayed until `until` when given. */
   reschedule(key: ExecutionKey, taskId: string, attempt: number, retries: number, error: string, until: number | null): Promise<boolean>;
   /** Header running → cancelling; false when it is not running. */
-  setHeaderStatus(key: ExecutionKey, from: HeaderStatus[], to: HeaderStatus, extra?: { outcome?: ExecutionHeader['outcome']; markFailedAt?: boolean }): Promise<boolean>;
+  setHeaderStatus(key: ExecutionKey, from: HeaderStatus[], to: HeaderStatus, extra?: { outcome?: ExecutionHeader['outcome']; markFailedAt?: boolean; unbuilt?: boolean }): Promise<boolean>;
   /** Header back to running for a resume (next generation, error cleared). */
   resumeHeader(key: ExecutionKey, generation: number): Promise<boolean>;
   /** Running tasks whose lease ended and queued tasks whose delay ended, across executions. */

@@ -19,6 +19,11 @@ export interface EngineConfig {
   checkIntervalSeconds: number;
   /** How often a queued execution checks whether its deployment is free (besides being woken). */
   queuedPollSeconds: number;
+  /**
+   * How long a workflow worker's build claim holds (it must exceed a graph build). A build not
+   * finished by then may be taken over; the sweeper re-sends its start message.
+   */
+  buildClaimSeconds: number;
 }
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
@@ -31,6 +36,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   resendAfterSeconds: 300,
   checkIntervalSeconds: 2,
   queuedPollSeconds: 30,
+  buildClaimSeconds: 120,
 };
 
 const VARS: Record<keyof EngineConfig, string> = {
@@ -43,6 +49,7 @@ const VARS: Record<keyof EngineConfig, string> = {
   resendAfterSeconds: 'STRATUS_RESEND_AFTER',
   checkIntervalSeconds: 'STRATUS_CHECK_INTERVAL',
   queuedPollSeconds: 'STRATUS_QUEUED_POLL',
+  buildClaimSeconds: 'STRATUS_BUILD_CLAIM',
 };
 
 export function engineConfigFromEnv(env: Record<string, string | undefined>): EngineConfig {

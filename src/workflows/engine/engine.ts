@@ -11,7 +11,8 @@
  * - check(execution): end a failed or cancelling execution once its running operations are done
  *   (or wait_after_fail ran out).
  * - sweep(now): re-send or recover tasks whose send was lost, whose worker vanished (lease ended)
- *   or whose long delay ended; wake queued and scheduled executions.
+ *   or whose long delay ended; re-send the start of builds whose claim ended unfinished; wake
+ *   queued and scheduled executions.
  */
 import { randomUUID } from 'node:crypto';
 import type { Dict } from '../../dsl';
@@ -55,6 +56,8 @@ export interface EngineDeps {
   now?: () => number;
   /** Fault injection for tests: called after a claim; returning true abandons the attempt there (a worker that died). */
   abandonAfterClaim?: (task: TaskRecord) => boolean;
+  /** Fault injection for tests: called while a build claim is held, before the tasks are written; a throw is a worker that crashed there. */
+  faultDuringBuild?: (key: ExecutionKey) => void;
 }
 
 const HEADER_CACHE_MS = 500;
@@ -387,6 +390,10 @@ export class Engine {
     for (const key of await this.deps.operations.dueWakes(now, 100)) {
       await this.lifecycle.wake(key);
       acted++;
+    }
+    // Builds whose claim ended unfinished (their start message may be dead-lettered): re-send the start.
+    for (const key of await this.deps.operations.dueBuilds(now, 100)) {
+      if (await this.lifecycle.recoverBuild(key, now)) acted++;
     }
     const due = await this.deps.operations.dueTasks(now, 200);
     for (const { key, taskId } of due) {

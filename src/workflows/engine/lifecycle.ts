@@ -25,6 +25,7 @@ import { continueScaleRollback, prepareScaleBuild, scaleDryRunGraph, scaleSettle
 
 const SYSTEM_WORKFLOWS = new Set(['create_deployment_environment', 'delete_deployment_environment', 'upload_blueprint', 'update_deployment']);
 const ACTIVE: ExecutionStatus[] = ['pending', 'started', 'cancelling', 'force_cancelling', 'kill_cancelling'];
+const CANCELLING: ExecutionStatus[] = ['cancelling', 'force_cancelling', 'kill_cancelling'];
 export type CancelMode = 'cancel' | 'force' | 'kill';
 export const EXECUTION_CANCEL_KIND = 'execution.cancel';
 
@@ -50,7 +51,12 @@ export class ExecutionLifecycle {
     const execution = await store.get<ExecutionData>(executionRef(key));
     if (!execution) return;
     const status = execution.data.status;
-    if (isEndState(status)) return;
+    if (isEndState(status)) {
+      // Ended (cancelled) while a build was claimed: end the header too, so nothing is built or re-sent.
+      const header = await operations.getHeader(key);
+      if (header?.status === 'building') await this.endBuild(key);
+      return;
+    }
     if (status === 'queued' || status === 'scheduled') return this.wake(key);
     const header = await operations.getHeader(key);
     if (status === 'cancelling' || status === 'force_cancelling' || status === 'kill_cancelling') {
@@ -67,7 +73,7 @@ export class ExecutionLifecycle {
     const now = Date.now();
     if (header.status === 'building') {
       if (header.builderUntil >= now) throw new Error(`Execution ${key.executionId} is being built by another worker; retry later`);
-      if (await operations.takeOverBuild(key, this.engine.newBuilderId(), now + 120000, now)) {
+      if (await operations.takeOverBuild(key, this.engine.newBuilderId(), now + this.claimMs(), now)) {
         // The claim expired: nothing ran yet, so building again from scratch is safe.
         return this.build(key, execution, (await operations.getHeader(key))!.builder);
       }
@@ -151,7 +157,7 @@ export class ExecutionLifecycle {
         status: 'building',
         outcome: null,
         builder: builderId,
-        builderUntil: Date.now() + 120000,
+        builderUntil: Date.now() + this.claimMs(),
         totalOperations: 0,
         finishedOperations: 0,
         error: null,
@@ -164,13 +170,56 @@ export class ExecutionLifecycle {
       if (!created) return this.continueStarted(key, execution, (await operations.getHeader(key))!);
     }
     // A kill during the build rolled the modification back: its instances are gone, run nothing.
-    if (applyScale && !(await applyScale())) return this.endModel(key, 'cancelled', '', 0, 0);
+    if (applyScale && !(await applyScale())) {
+      await this.endBuild(key);
+      return this.endModel(key, 'cancelled', '', 0, 0);
+    }
+    this.deps.faultDuringBuild?.(key);
+    // The claim must still be ours for a whole claim period while the tasks are written: a late
+    // builder whose claim was taken over must not write tasks back to their initial state.
+    if (!(await operations.holdBuild(key, builderId, Date.now() + this.claimMs()))) return;
     await operations.putTasks(key, tasks);
     const total = operationCount(tasks);
+    // Cancelled or killed while building (its cancel found no header yet): end it, run nothing.
+    const latest = await store.get<ExecutionData>(executionRef(key));
+    if (!latest || isEndState(latest.data.status) || CANCELLING.includes(latest.data.status)) {
+      await this.endBuild(key);
+      return this.endModel(key, 'cancelled', '', 0, 0);
+    }
     if (!(await operations.finishBuild(key, builderId, total))) return;
     await this.markStarted(key, execution, total);
     await this.engine.emit([cloudifyEvent(scope, 'workflow_started', `Starting '${data.workflow_id}' workflow execution`)]);
     await this.engine.startRoots(key, tasks);
+  }
+
+  private claimMs(): number {
+    return this.deps.config.buildClaimSeconds * 1000;
+  }
+
+  /**
+   * A header still `building` ends cancelled (conditional: a build that finished meanwhile is
+   * ended the usual way). Its builder's finishBuild then fails, so no task ever starts. A scale's
+   * partial modification is rolled back after the header ended, so the build cannot run it.
+   */
+  private async endBuild(key: ExecutionKey): Promise<boolean> {
+    const ended = await this.deps.operations.setHeaderStatus(key, ['building'], 'done', { outcome: 'cancelled', unbuilt: true });
+    // Also when an earlier call ended it and stopped before settling (a redelivery).
+    if (ended || (await this.deps.operations.getHeader(key))?.unbuilt) await settleScale(this.deps.store, key, 'cancelled');
+    return ended;
+  }
+
+  /**
+   * The sweeper found a build whose claim ended without the build finishing (its worker died and
+   * its start message may be gone, e.g. dead-lettered): re-send the start, at most once per
+   * re-send period. The start takes the build over (conditional) and builds the same graph.
+   */
+  async recoverBuild(key: ExecutionKey, now: number): Promise<boolean> {
+    const { operations, config } = this.deps;
+    const header = await operations.getHeader(key);
+    if (!header || header.status !== 'building' || header.builderUntil >= now) return false;
+    if (!(await operations.touchBuildDue(key, now, now + config.resendAfterSeconds * 1000))) return false;
+    await this.deps.queues.send('workflow', executionStartMessage(key.tenant, key.executionId, { deployment_id: header.deploymentId, workflow_id: header.workflowId }));
+    return true;
   }
 
   private waitAfterFail(data: ExecutionData): number {
@@ -286,6 +335,10 @@ export class ExecutionLifecycle {
       if (execution && !isEndState(execution.data.status)) await this.endModel(key, 'cancelled', '', 0, 0);
       return;
     }
+    // During the build nothing ran yet: any cancel ends it cancelled at once.
+    if (header.status === 'building' && (await this.endBuild(key))) return this.endModel(key, 'cancelled', '', 0, 0);
+    if (header.status === 'building') return this.cancel(key, mode);
+    if (header.status === 'done' && header.unbuilt) await settleScale(this.deps.store, key, 'cancelled');
     if (header.status === 'done') return this.endModelFromHeader(header);
     if (mode === 'cancel') {
       await this.deps.operations.setHeaderStatus(key, ['running'], 'cancelling', { markFailedAt: true });
@@ -297,6 +350,8 @@ export class ExecutionLifecycle {
   // ----- resume -----
 
   private async resume(key: ExecutionKey, header: ExecutionHeader): Promise<void> {
+    // Its graph may be partly written: running it would run part of the workflow.
+    if (header.unbuilt) return this.endModel(key, 'failed', 'This execution was cancelled while its graph was being built (nothing ran): it cannot be resumed; start it again', 0, 0);
     const settled = await scaleSettled(this.deps.store, key);
     if (settled) {
       // Its added instances are gone (or its removed ones deleted): re-running its tasks would act on nothing.
