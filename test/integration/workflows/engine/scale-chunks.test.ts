@@ -249,7 +249,7 @@ describe('large scale whose workflow worker crashes between two chunks', () => {
   beforeAll(async () => {
     // The workflow worker's store fails the transaction of the apply's second chunk, once: the
     // message fails with the build claim held; after the claim ends a redelivery takes the build
-    // over and continues the stored, half-applied modification.
+    // over (the sweeper re-sends the dead-lettered start) and continues the stored, half-applied modification.
     const crashOnce = (real: ModelStore): ModelStore =>
       new Proxy(real, {
         get(target, prop, receiver) {
@@ -267,9 +267,9 @@ describe('large scale whose workflow worker crashes between two chunks', () => {
           return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
         },
       });
-    // Redeliveries 40 s apart: the fifth (last before the dead-letter queue) comes after the 120 s claim.
+    // The redeliveries (3 s apart) find the claim held: the message is dead-lettered well before the
+    // 120 s claim ends; the sweeper then re-sends the start, which takes the build over.
     h = await startHarness({
-      visibilityTimeoutSeconds: 40,
       handlers: { workflowWorker: (settings) => createWorkflowWorkerHandler(settings, workflowMessageHandlers(settings, createEngine(settings, { store: crashOnce(createEngine(settings).deps.store) }))) },
     });
     await installed(h, 'resumed');
