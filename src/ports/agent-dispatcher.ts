@@ -29,10 +29,13 @@ export interface AgentOperation {
 export interface AgentDispatcher {
   dispatch(operation: AgentOperation): Promise<'sent' | 'not_connected'>;
   isConnected(tenant: string, hostId: string): Promise<boolean>;
+  /** Asks the host's agent to stop a running operation (its process tree); false when it is not connected. */
+  cancel(tenant: string, hostId: string, executionId: string, taskId: string): Promise<boolean>;
 }
 
 /** No agent transport (yet): every host is disconnected. */
 export const NO_AGENTS: AgentDispatcher = {
   dispatch: async () => 'not_connected',
   isConnected: async () => false,
+  cancel: async () => false,
 };

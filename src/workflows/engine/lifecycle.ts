@@ -16,6 +16,7 @@ import type { ExecutionHeader, ExecutionKey } from '../../ports/operation-store'
 import { countOperations, describeGraph, formatDryRun } from '../analysis';
 import { builtinWorkflow, isScaleWorkflow } from '../builtins';
 import type { GraphDeployment, GraphNode } from '../deployment';
+import type { OperationTask } from '../graph';
 import { WorkflowGraphError } from '../errors';
 import { buildCustomWorkflowGraph, CustomWorkflowError, customWorkflowMapping } from '../custom';
 import type { Engine } from './engine';
@@ -61,7 +62,7 @@ export class ExecutionLifecycle {
     const header = await operations.getHeader(key);
     if (status === 'cancelling' || status === 'force_cancelling' || status === 'kill_cancelling') {
       if (!header) await this.endModel(key, 'cancelled', '', 0, 0);
-      else await this.cancel(key, status === 'cancelling' ? 'cancel' : 'force');
+      else await this.cancel(key, status === 'cancelling' ? 'cancel' : status === 'kill_cancelling' ? 'kill' : 'force');
       return;
     }
     if (header) return this.continueStarted(key, execution, header);
@@ -345,6 +346,22 @@ export class ExecutionLifecycle {
       return this.check(key);
     }
     await this.finish(key, 'cancelled');
+    if (mode === 'kill') await this.killAgentOperations(key);
+  }
+
+  /**
+   * kill (unlike force-cancel) also stops what runs on hosts: each running agent operation's agent
+   * is asked to terminate its process tree. Its late result is refused (the execution has ended).
+   */
+  private async killAgentOperations(key: ExecutionKey): Promise<void> {
+    const tasks = await this.deps.operations.listTasks(key);
+    const running = tasks.filter((record) => record.state === 'running' && record.spec.kind === 'operation' && (record.spec.task as OperationTask).call.executor === 'host_agent');
+    await Promise.all(
+      running.map((record) => {
+        const task = record.spec.task as OperationTask;
+        return this.deps.agents.cancel(key.tenant, task.call.host_id ?? task.context_instance_id, key.executionId, record.id).catch(() => false);
+      }),
+    );
   }
 
   // ----- resume -----
