@@ -6,7 +6,7 @@
  * BucketDeployment copies it into the bucket. `prune: false`: only this one key is written, other
  * objects in the bucket are left alone.
  */
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
@@ -40,6 +40,17 @@ export class AgentPackage extends Construct {
 }
 
 /**
+ * The account and region in the name of CDK's bootstrap asset bucket as cdk-nag prints it: the
+ * stack's own when known (`cdk synth` with a configured region or credentials), else the pseudo
+ * parameters of an environment-agnostic stack.
+ */
+function assetBucketEnv(stack: Stack): string {
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  return `${account}-${region}`;
+}
+
+/**
  * cdk-nag findings of CDK's BucketDeployment provider (a singleton Lambda function and role that
  * CDK generates; its code and policy are not ours to change), acknowledged one by one with reasons.
  * Its S3 grants cover only the CDK asset bucket (read) and the agentPackages bucket (the copy).
@@ -58,7 +69,7 @@ export function acknowledgeBucketDeploymentProvider(scope: Construct, agentPacka
       { id: 'AwsSolutions-IAM5[Action::s3:DeleteObject*]', reason: `${copy}: may delete in the agentPackages bucket only; prune is off, so it overwrites only agent/stratus-agent.js` },
       { id: 'AwsSolutions-IAM5[Action::s3:Abort*]', reason: `${copy}: aborts its own multipart uploads into the agentPackages bucket` },
       { id: `AwsSolutions-IAM5[${deployBucket}]`, reason: `${copy}: objects of the agentPackages bucket, the deployment's destination` },
-      { id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]', reason: `${copy}: objects of the CDK bootstrap asset bucket, where the bundle asset is staged (read only)` },
+      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${assetBucketEnv(stack)}/*]`, reason: `${copy}: objects of the CDK bootstrap asset bucket, where the bundle asset is staged (read only)` },
       { id: 'AwsSolutions-L1', reason: `${copy}: its runtime is chosen by aws-cdk-lib and moves with CDK upgrades` },
       { id: 'Serverless-LambdaLatestVersion', reason: `${copy}: its runtime is chosen by aws-cdk-lib and moves with CDK upgrades` },
       { id: 'Serverless-LambdaTracing', reason: `${copy}: a deploy-time copy of one file, not a request path worth tracing` },

@@ -112,6 +112,12 @@ describe.each([
 });
 
 describe('the validation is not toothless', () => {
+  it('is clean for a stack with a concrete account and region too (what `cdk synth` builds with a configured region)', () => {
+    for (const env of [{ region: 'us-east-1' }, { account: '123456789012', region: 'eu-west-1' }]) {
+      expect({ env, violations: violations(synthStratus({ nag: true, env })) }).toEqual({ env, violations: [] });
+    }
+  });
+
   it('fails the synth on a finding nobody acknowledged', () => {
     let error: unknown;
     try {

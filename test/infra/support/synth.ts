@@ -29,6 +29,8 @@ export interface SynthOptions {
   nag?: boolean;
   /** Run CDK's built-in CloudFormation template validation (slowest of all). @default false */
   cfnValidation?: boolean;
+  /** Account and region of the stack. @default environment-agnostic */
+  env?: { account?: string; region?: string };
   /** Called with the built stack, before synthesis (to add or break something). */
   beforeSynth?: (stack: StratusStack) => void;
   /** Called with the assembly directory (before it is removed), the assembly and the stack. */
@@ -72,7 +74,7 @@ export function synthStratus(options: SynthOptions = {}): Synthesized {
       outdir,
       context,
       // Environment-agnostic whatever the shell exports: templates hold { Ref: AWS::Region }.
-      env: {},
+      env: options.env ?? {},
       nagChecks: options.nag ?? false,
       builtinCloudFormationValidation: options.cfnValidation ?? false,
     });
