@@ -46,7 +46,7 @@ function checkDeletable(id: string, instances: Entity<NodeInstanceData>[], execu
  * Deletes what belongs to the deployment and then the deployment, unless `deadline` passes first.
  * Returns whether it finished. Safe to run again (by the workflow engine) on a partial deletion.
  */
-export async function finishDeploymentDeletion(context: ResourceContext, deployment: Entity<DeploymentData>, record: Entity<ExecutionData> | ReturnType<typeof newSystemExecution>, deadline: number): Promise<boolean> {
+export async function finishDeploymentDeletion(context: Pick<ResourceContext, 'store' | 'now'>, deployment: Entity<DeploymentData>, record: Entity<ExecutionData> | ReturnType<typeof newSystemExecution>, deadline: number): Promise<boolean> {
   const { store } = context;
   const { tenant, id } = deployment;
   const [instances, nodes, executions, modifications] = await Promise.all([

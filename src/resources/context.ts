@@ -25,6 +25,6 @@ export interface Caller {
   isAdmin: boolean;
 }
 
-export function nowIso(context: ResourceContext): string {
+export function nowIso(context: Pick<ResourceContext, 'now'>): string {
   return context.now().toISOString();
 }

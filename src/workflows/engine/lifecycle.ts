@@ -9,6 +9,7 @@ import type { DeploymentData, NodeData, NodeInstanceData } from '../../deploymen
 import { cloudifyEvent, cloudifyLog } from '../../events/model';
 import type { ExecutionData, ExecutionStatus } from '../../executions/records';
 import { executionStartMessage } from '../../executions/queue';
+import { finishDeploymentDeletion } from '../../deployments/delete';
 import { isEndState } from '../../executions/records';
 import { KINDS } from '../../model/kinds';
 import type { Entity } from '../../ports/model-store';
@@ -24,6 +25,8 @@ import { rememberInstances } from './local-steps';
 import { operationCount, persistGraph } from './persisted';
 import { continueScaleRollback, prepareScaleBuild, scaleDryRunGraph, scaleSettled, settleScale } from './scale-run';
 
+/** How long one workflow-worker invocation spends deleting a deployment's records (its timeout is 300 s). */
+const DELETE_SLICE_MS = 60_000;
 const SYSTEM_WORKFLOWS = new Set(['create_deployment_environment', 'delete_deployment_environment', 'upload_blueprint', 'update_deployment']);
 const ACTIVE: ExecutionStatus[] = ['pending', 'started', 'cancelling', 'force_cancelling', 'kill_cancelling'];
 const CANCELLING: ExecutionStatus[] = ['cancelling', 'force_cancelling', 'kill_cancelling'];
@@ -229,13 +232,39 @@ export class ExecutionLifecycle {
     return typeof number === 'number' && Number.isFinite(number) && number >= 0 ? number : this.deps.config.waitAfterFailSeconds;
   }
 
-  /** System workflows need no graph: the deployment's environment is its records, written by the REST API. */
+  /**
+   * System workflows need no graph: the deployment's environment is its records, written by the REST
+   * API. A deletion the API could not finish within its request is continued here.
+   */
   private async runSystemWorkflow(key: ExecutionKey, execution: Entity<ExecutionData>): Promise<void> {
     const data = execution.data;
     const scope = { tenant: key.tenant, executionId: key.executionId, workflowId: data.workflow_id, deploymentId: data.deployment_id, blueprintId: data.blueprint_id };
+    const deletion = data.workflow_id === 'delete_deployment_environment' && data.deployment_id !== null;
     await this.markStarted(key, execution, 0);
-    await this.engine.emit([cloudifyEvent(scope, 'workflow_started', `Starting '${data.workflow_id}' workflow execution`)]);
+    // A deletion continued by a later message has announced itself already.
+    if (!deletion || data.status === 'pending') await this.engine.emit([cloudifyEvent(scope, 'workflow_started', `Starting '${data.workflow_id}' workflow execution`)]);
+    if (deletion) return this.continueDeletion(key, data.deployment_id!);
     await this.endModel(key, 'terminated', '', 0, 0);
+  }
+
+  /**
+   * Deletes what is left of a deployment, a slice of DELETE_SLICE_MS per message: an unfinished
+   * slice sends the execution's start message again, so a huge deletion never outlives a worker.
+   * The final transaction deletes the deployment and ends the record (finishDeploymentDeletion).
+   */
+  private async continueDeletion(key: ExecutionKey, deploymentId: string): Promise<void> {
+    const { store } = this.deps;
+    const [deployment, record] = await Promise.all([store.get<DeploymentData>({ kind: KINDS.deployment, tenant: key.tenant, id: deploymentId }), store.get<ExecutionData>(executionRef(key))]);
+    if (!record || isEndState(record.data.status)) return;
+    if (!deployment) return this.endModel(key, 'terminated', '', 0, 0);
+    const now = () => new Date((this.deps.now ?? Date.now)());
+    if (!(await finishDeploymentDeletion({ store, now }, deployment, record, Date.now() + DELETE_SLICE_MS))) {
+      await this.deps.queues.send('workflow', executionStartMessage(key.tenant, key.executionId, record.data));
+      return;
+    }
+    const data = record.data;
+    const scope = { tenant: key.tenant, executionId: key.executionId, workflowId: data.workflow_id, deploymentId, blueprintId: data.blueprint_id };
+    await this.engine.emit([cloudifyEvent(scope, 'workflow_succeeded', `'${data.workflow_id}' workflow execution succeeded`)]);
   }
 
   private async failUnstarted(key: ExecutionKey, execution: Entity<ExecutionData>, error: string): Promise<void> {
