@@ -387,22 +387,16 @@ export class DynamoOperationStore implements OperationStore {
   }
 
   extendLease(key: ExecutionKey, taskId: string, attempt: number, until: number): Promise<boolean> {
-    const pk = executionPk(key);
-    return conditional(() =>
-      this.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk, sk: taskSk(taskId) },
-          // Never shortens a lease (a late renewal after a longer one).
-          UpdateExpression: 'SET u = :u, gsi1sk = :dsk',
-          ConditionExpression: 'st = :running AND a = :a AND u < :u',
-          ExpressionAttributeValues: { ':u': until, ':dsk': dueSk(until, pk, taskId), ':running': 'running', ':a': attempt },
-        }),
-      ),
-    );
+    // Never shortens a lease (a late renewal after a longer one).
+    return this.moveDue(key, taskId, until, 'st = :running AND a = :a AND u < :u', { ':running': 'running', ':a': attempt });
   }
 
   touchDue(key: ExecutionKey, taskId: string, attempt: number, until: number): Promise<boolean> {
+    return this.moveDue(key, taskId, until, 'st = :queued AND a = :a', { ':queued': 'queued', ':a': attempt });
+  }
+
+  /** Moves a task's due time (`u`, and its place in the DUE index) when `condition` holds. */
+  private moveDue(key: ExecutionKey, taskId: string, until: number, condition: string, values: Item): Promise<boolean> {
     const pk = executionPk(key);
     return conditional(() =>
       this.send(
@@ -410,8 +404,8 @@ export class DynamoOperationStore implements OperationStore {
           TableName: this.table,
           Key: { pk, sk: taskSk(taskId) },
           UpdateExpression: 'SET u = :u, gsi1sk = :dsk',
-          ConditionExpression: 'st = :queued AND a = :a',
-          ExpressionAttributeValues: { ':u': until, ':dsk': dueSk(until, pk, taskId), ':queued': 'queued', ':a': attempt },
+          ConditionExpression: condition,
+          ExpressionAttributeValues: { ':u': until, ':dsk': dueSk(until, pk, taskId), ...values },
         }),
       ),
     );
