@@ -38,7 +38,8 @@ export function createEngine(settings: HandlerSettings, overrides: Partial<Engin
   // get_secret in operation inputs: the cipher is made on first use (only the task worker opens secrets).
   let secrets: SecretsService | undefined;
   const secretReader = (tenant: string) => (secrets ??= new SecretsService(store, cipherFor(settings, clients), () => new Date())).lookup(tenant);
-  // Uninstall's agent delete revokes the host's credential and closes its connection.
+  // Uninstall's agent delete revokes the host's credential and closes its connection; init_script
+  // hosts get user data pointing their agent to the manager's URLs.
   const wsManagement = settings.config.wsManagementUrl;
   const gateway = wsManagement ? new ManagementApiConnectionGateway(clients.management(wsManagement)) : undefined;
   return new Engine({
@@ -47,7 +48,7 @@ export function createEngine(settings: HandlerSettings, overrides: Partial<Engin
     queues,
     events,
     agents: agentDispatcher(settings, clients),
-    registry: registerAgentOperations(new OperationRegistry(), { store, gateway }),
+    registry: registerAgentOperations(new OperationRegistry(), { store, gateway, urls: { manager: settings.config.restUrl, ws: settings.config.wsUrl } }),
     config: engineConfigFromEnv(process.env),
     files,
     secrets: secretReader,

@@ -9,7 +9,7 @@
  *   (the POSIX sh script that downloads and runs it) need no credentials: neither holds a secret,
  *   and the host has only its agent token, which the script reads from the environment.
  */
-import { installScript } from '../agents/install-script';
+import { AGENT_PACKAGE_PATH, installScript } from '../agents/install-script';
 import { agentRef, mintAgentCredential, revokeAgentCredential } from '../agents/records';
 import type { AgentData } from '../agents/records';
 import { KINDS } from '../model/kinds';
@@ -43,7 +43,7 @@ function managerUrls(services: ApiServices, request: ApiRequest): { manager: str
   return { manager, ws };
 }
 
-const PACKAGE_PATH = '/api/v3.1/agents/package';
+const PACKAGE_PATH = AGENT_PACKAGE_PATH;
 const INSTALL_SCRIPT_PATH = '/api/v3.1/agents/install-script';
 
 export function agentRoutes(services: ApiServices, gateway?: ConnectionGateway): Route[] {

@@ -6,6 +6,9 @@
  * them to cloudify.nodes.Compute through its `agent` plugin; the dispatcher decides how Stratus
  * runs them). For install_method `provided` and `init_script` Stratus adds a `wait_for_agent`
  * task after them: the host's Stratus agent connects by itself (issue 6 implements the wait).
+ * For `init_script`, before the host's create (the compute plugin's create makes the VM and needs
+ * its user data then), a central `agent` task mints the host's agent credential and writes the
+ * user data into the host's runtime properties (src/agents/operations.ts).
  */
 import type { Dict } from '../dsl/plan';
 import { type Draft, type Step, event } from './builder';
@@ -21,6 +24,25 @@ const SCRIPT_METHODS = ['init_script', 'provided', 'plugin'];
 const STARTED_METHODS = ['plugin', 'init_script'];
 /** Methods where the Stratus agent connects by itself and install waits for it. */
 export const WAITED_METHODS = ['provided', 'init_script'];
+
+/** The `agent` plugin operation (registered by src/agents/operations.ts) that writes the user data. */
+export const INIT_SCRIPT_CALL = { plugin: 'agent', operation: 'cloudify_agent.installer.operations.init_script' };
+export const INIT_SCRIPT_TASK = `${AGENT}.init_script`;
+
+/** Before create: the init_script user data (a central task, persisted and retried like any other). */
+export function hostPreCreateSteps(index: DeploymentIndex, instance: GraphInstance): Step[] {
+  if (installMethod(index.nodeOf(instance)) !== 'init_script') return [];
+  const task: Draft = {
+    key: 'agent.init_script',
+    kind: 'operation',
+    name: INIT_SCRIPT_TASK,
+    context_instance_id: instance.id,
+    call: { ...INIT_SCRIPT_CALL, executor: 'central_deployment_agent', host_id: null, inputs: {}, has_intrinsic_functions: false, max_retries: null, retry_interval: null, timeout: null, timeout_recoverable: null },
+    relationship: null,
+    retry_until_true: false,
+  };
+  return [[task]];
+}
 
 function waitForAgent(instance: GraphInstance, method: string): Draft {
   return { key: 'agent.wait', kind: 'wait_for_agent', host_id: instance.id, install_method: method };

@@ -2,7 +2,8 @@
  * The install sequence of one node instance (reference section 4, install_<id>), strictly
  * sequential apart from the parallel operations inside a relationship group:
  *
- *   set initializing · validation.create · precreate · set creating · create · set created ·
+ *   set initializing · validation.create · precreate · (init_script Compute: agent user data) ·
+ *   set creating · create · set created ·
  *   preconfigure groups · set configuring · configure · set configured · postconfigure groups ·
  *   set starting · start · (Compute: host and agent steps) · poststart · monitoring.start ·
  *   establish groups · set started
@@ -11,7 +12,7 @@
  * "nothing to do" event. Stages the instance's state shows it already went through are skipped.
  */
 import { type Step, event, setState } from './builder';
-import { hostPostStartSteps } from './agent-steps';
+import { hostPostStartSteps, hostPreCreateSteps } from './agent-steps';
 import type { DeploymentIndex, GraphInstance } from './deployment';
 import { LIFECYCLE } from './operations';
 import { relationshipGroupSteps } from './relationships';
@@ -39,6 +40,7 @@ export function installSteps(index: DeploymentIndex, instance: GraphInstance): S
     );
     precreate = skipNop(lifecycle('precreate'), event('event:precreating', 'Precreating node instance'), event('event:precreated', 'Node instance precreated'));
   }
+  const userData = !pastCreate(state) && index.isCompute(instance) ? hostPreCreateSteps(index, instance) : [];
   const create = pastCreate(state) ? [] : skipNop(lifecycle('create'), setState('creating', 'Creating node instance'), setState('created', 'Node instance created'));
   let preconfigure: Step[] = [];
   let configure: Step[] = [];
@@ -60,12 +62,13 @@ export function installSteps(index: DeploymentIndex, instance: GraphInstance): S
     monitoring = skipNop(nodeOperation(index, instance, 'cloudify.interfaces.monitoring.start'));
     establish = rel('establish', 'Establishing relationships', 'Relationships established');
   }
-  const parts = [validation, precreate, create, preconfigure, configure, postconfigure, start, host, poststart, monitoring, establish];
+  const parts = [validation, precreate, userData, create, preconfigure, configure, postconfigure, start, host, poststart, monitoring, establish];
   if (parts.every((p) => p.length === 0)) return [[setState('started', 'Node instance started (nothing to do)')]];
   return [
     [setState('initializing')],
     ...(validation.length ? validation : nothing('validation', 'Validating node instance before creation')),
     ...(precreate.length ? precreate : nothing('precreate', 'Precreating node instance')),
+    ...userData,
     ...(create.length ? create : nothing('create', 'Creating node instance')),
     ...preconfigure,
     ...(configure.length ? configure : nothing('configure', 'Configuring node instance')),

@@ -403,13 +403,13 @@ ${extra}`;
     expect(g.tasks.find((t) => t.kind === 'wait_for_agent')).toMatchObject({ host_id: vm, install_method: 'provided', instance_id: vm });
   });
 
-  it('init_script: agent create and start, then the wait; remote: create only; none: no agent step', async () => {
+  it('init_script: the user data before create, agent create and start, then the wait; remote: create only; none: no agent step', async () => {
     const agentSteps = async (method: string) => {
       const d = await deployment(host(method));
       const g = buildInstallGraph(d);
       return sequenceOf(g, `install_${d.one('vm').id}`).filter((s) => s.includes('cloudify_agent') || s === 'wait_for_agent');
     };
-    expect(await agentSteps('init_script')).toEqual(['cloudify.interfaces.cloudify_agent.create', 'cloudify.interfaces.cloudify_agent.start', 'wait_for_agent']);
+    expect(await agentSteps('init_script')).toEqual(['cloudify.interfaces.cloudify_agent.init_script', 'cloudify.interfaces.cloudify_agent.create', 'cloudify.interfaces.cloudify_agent.start', 'wait_for_agent']);
     expect(await agentSteps('remote')).toEqual(['cloudify.interfaces.cloudify_agent.create']);
     expect(await agentSteps('plugin')).toEqual(['cloudify.interfaces.cloudify_agent.create', 'cloudify.interfaces.cloudify_agent.start']);
     expect(await agentSteps('none')).toEqual([]);
