@@ -92,8 +92,25 @@ export async function handleHello(deps: AgentSessionDeps, connectionId: string, 
     connection_id: connectionId,
     connected_at: now.toISOString(),
   }));
+  await forgetInitScript(deps, agent.tenant ?? '', agent.id);
   const welcome: WelcomeMessage = { action: 'welcome', host_id: agent.id, heartbeat_seconds: HEARTBEAT_SECONDS };
   await reply(deps, connectionId, { ...welcome, protocol: PROTOCOL_VERSION });
+}
+
+/**
+ * An init_script's user data carries the host's agent token. Once that agent has connected the
+ * script has done its job, so it leaves the host's runtime properties: node-instance reads of the
+ * tenant's users and the agents of relationship peers see it no longer (the VM's user data keeps it).
+ */
+async function forgetInitScript(deps: AgentSessionDeps, tenant: string, hostId: string): Promise<void> {
+  const ref = { kind: KINDS.nodeInstance, tenant, id: instanceStoreId(hostId) };
+  if (!(await deps.engine.deps.store.get(ref))) return;
+  await deps.engine.deps.store.modify<NodeInstanceData>(ref, (current) => {
+    const settings = current.data.runtime_properties?.cloudify_agent;
+    if (typeof settings !== 'object' || settings === null || Array.isArray(settings) || !('install_script' in settings)) return undefined;
+    const { install_script: _script, ...kept } = settings as Dict;
+    return { ...current.data, runtime_properties: { ...current.data.runtime_properties, cloudify_agent: kept } };
+  });
 }
 
 function outcomeOf(result: ResultMessage, ownInstance: string, logs: []): Parameters<Engine['finishAttempt']>[2] {

@@ -123,6 +123,12 @@ describe('install_method init_script: user data before create', () => {
       throw new Error(`${err.message}\nagent log:\n${await agentLog(ran.home)}`);
     });
     expect(agent).toMatchObject({ host_id: vm.id, install_method: 'init_script' });
+    // Its job done, the script (and the token in it) left the host's runtime properties.
+    const settled = await waitFor('the script to leave the host', async () => {
+      const settings = ((await host()).runtime_properties as Record<string, Record<string, unknown>>).cloudify_agent;
+      return 'install_script' in settings ? undefined : settings;
+    }, 30000);
+    expect(settled).toEqual({ install_method: 'init_script', manager_url: h.runtime.restUrl, ws_url: h.runtime.wsUrl });
 
     const done = await waitForEnd(h, install.id as string, 90000);
     expect({ status: done.status, error: done.error }).toEqual({ status: 'terminated', error: '' });
