@@ -5,7 +5,7 @@
  * Agent operations appear only when the node defines and implements them (Cloudify's types give
  * them to cloudify.nodes.Compute through its `agent` plugin; the dispatcher decides how Stratus
  * runs them). For install_method `provided` and `init_script` Stratus adds a `wait_for_agent`
- * task after them: the host's Stratus agent connects by itself (issue 6 implements the wait).
+ * task after them: the host's Stratus agent connects by itself and the engine waits for it.
  * For `init_script`, before the host's create (the compute plugin's create makes the VM and needs
  * its user data then), a central `agent` task mints the host's agent credential and writes the
  * user data into the host's runtime properties (src/agents/operations.ts).

@@ -91,8 +91,9 @@ export interface SendEventTask extends TaskBase {
 
 /**
  * Stratus-specific: wait until the Stratus agent of this Compute instance has connected
- * (install_method `provided` or `init_script`). The agent work (issue 6) implements it; until then
- * the engine must treat it as a retried wait that fails with a clear message when retries run out.
+ * (install_method `provided` or `init_script`). The engine retries it like a recoverable failure
+ * while the agent is not connected (AgentDispatcher.isConnected) and fails it with a clear message
+ * when the retries run out.
  */
 export interface WaitForAgentTask extends TaskBase {
   kind: 'wait_for_agent';
