@@ -267,11 +267,15 @@ describe('large scale whose workflow worker crashes between two chunks', () => {
           return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
         },
       });
-    // The redeliveries (3 s apart) find the claim held: the message is dead-lettered well before the
-    // 120 s claim ends; the sweeper then re-sends the start, which takes the build over.
-    h = await startHarness({
-      handlers: { workflowWorker: (settings) => createWorkflowWorkerHandler(settings, workflowMessageHandlers(settings, createEngine(settings, { store: crashOnce(createEngine(settings).deps.store) }))) },
-    });
+    // The redeliveries (3 s apart, 5 receives) find the claim held: the message is dead-lettered well
+    // before the 40 s claim (STRATUS_BUILD_CLAIM, 120 s by default) ends; the sweeper then re-sends
+    // the start, which takes the build over.
+    h = await startHarness(
+      {
+        handlers: { workflowWorker: (settings) => createWorkflowWorkerHandler(settings, workflowMessageHandlers(settings, createEngine(settings, { store: crashOnce(createEngine(settings).deps.store) }))) },
+      },
+      { STRATUS_BUILD_CLAIM: '40' },
+    );
     await installed(h, 'resumed');
   }, 240000);
 
@@ -302,5 +306,5 @@ describe('large scale whose workflow worker crashes between two chunks', () => {
     expect(back.status).toBe('terminated');
     expect(await apps(h, 'resumed')).toHaveLength(1);
     expect(await node(h, 'resumed', 'app')).toMatchObject({ number_of_instances: 1, planned_number_of_instances: 1 });
-  }, 600000); // the build claim lasts 120 s before another worker may take the build over
+  }, 600000); // the build claim lasts 40 s here before another worker may take the build over
 });
