@@ -20,7 +20,6 @@
  *    sweeper re-sends what was queued from the DUE index in DynamoDB.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -32,8 +31,9 @@ import type { StoredEvent } from '../../../src/events/model';
 import { uniqueStage } from '../../support/local-runtime';
 import { deploy, events, HEADER, instances, run, startHarness, starts, waitFor, waitForEnd } from '../../integration/workflows/engine/harness';
 import type { Harness } from '../../integration/workflows/engine/harness';
+import { registrations, startAgentProcess } from '../../support/agent-process';
+import type { AgentProcess } from '../../support/agent-process';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 const SCRIPT_NODES = ['app1', 'app2'];
 const OPERATIONS = ['create', 'configure', 'start'];
 const harnesses: Harness[] = [];
@@ -79,24 +79,12 @@ ${scriptNode('app1')}${scriptNode('app2', 'app1')}  registry:
 `;
 }
 
-interface AgentProcess {
-  child: ChildProcess;
-  output: string[];
-}
-
 function startAgent(wsUrl: string, token: string, dataDir: string): AgentProcess {
-  const output: string[] = [];
-  const child = spawn(process.execPath, [path.join(ROOT, 'agent/bin.mjs'), '--ws-url', wsUrl, '--data-dir', dataDir, '--heartbeat', '5'], {
-    env: { ...process.env, STRATUS_AGENT_TOKEN: token },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => output.push(String(d)));
-  child.stderr!.on('data', (d) => output.push(String(d)));
-  children.push(child);
-  return { child, output };
+  const agent = startAgentProcess(wsUrl, token, dataDir);
+  children.push(agent.child);
+  return agent;
 }
 
-const registrations = (agent: AgentProcess) => (agent.output.join('').match(/registered as the agent/g) ?? []).length;
 
 async function waitRegistered(agent: AgentProcess, times: number): Promise<void> {
   await waitFor(`the agent to register (${times})`, async () => (registrations(agent) >= times ? true : undefined), 60000);

@@ -5,7 +5,6 @@
  * running operations, kill stops them).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -13,8 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { deploy, HEADER, instances, run, startHarness, waitFor, waitForEnd } from '../workflows/engine/harness';
 import type { Harness } from '../workflows/engine/harness';
+import { registrations, startAgentProcess } from '../../support/agent-process';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 let h: Harness;
 let work: string;
 const children: ChildProcess[] = [];
@@ -59,15 +58,10 @@ function alive(pid: number): boolean {
 async function agentFor(deployment: string): Promise<void> {
   const host = (await instances(h, deployment)).find((i) => i.node_id === 'host')!.id as string;
   const minted = await h.rest.ok('POST', `/api/v3.1/agents/${host}/credentials`, 200);
-  const output: string[] = [];
-  const child = spawn(process.execPath, [path.join(ROOT, 'agent/bin.mjs'), '--ws-url', minted.ws_url as string, '--data-dir', path.join(work, `${deployment}-agent`)], {
-    env: { ...process.env, STRATUS_AGENT_TOKEN: minted.token as string },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => output.push(String(d)));
-  child.stderr!.on('data', (d) => output.push(String(d)));
-  children.push(child);
-  await waitFor('the agent to register', async () => (/registered as the agent/.test(output.join('')) ? true : undefined), 30000);
+  // The agent's default heartbeat: nothing here depends on it.
+  const agent = startAgentProcess(minted.ws_url as string, minted.token as string, path.join(work, `${deployment}-agent`), []);
+  children.push(agent.child);
+  await waitFor('the agent to register', async () => (registrations(agent) >= 1 ? true : undefined), 30000);
 }
 
 /** Installs `name` until its script runs; the pids of its shell and its sleep. */

@@ -8,7 +8,6 @@
  * manager's own are left to expire, so only the `upload-` ones are checked).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -16,8 +15,8 @@ import path from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { deploy, HEADER, instances, run, startHarness, waitFor, waitForEnd } from '../workflows/engine/harness';
 import type { Harness } from '../workflows/engine/harness';
+import { registrations, startAgentProcess } from '../../support/agent-process';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 const BIG = 200_000;
 const INPUT = 70_000;
 let h: Harness;
@@ -87,24 +86,18 @@ describe('agent messages over 128 KB', () => {
     await deploy(h, 'large', blueprint());
     const host = (await instances(h, 'large')).find((i) => i.node_id === 'host')!.id as string;
     const minted = await h.rest.ok('POST', `/api/v3.1/agents/${host}/credentials`, 200);
-    const output: string[] = [];
-    const child = spawn(process.execPath, [path.join(ROOT, 'agent/bin.mjs'), '--ws-url', minted.ws_url as string, '--data-dir', path.join(work, 'agent'), '--heartbeat', '5'], {
-      env: { ...process.env, STRATUS_AGENT_TOKEN: minted.token as string },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    child.stdout!.on('data', (d) => output.push(String(d)));
-    child.stderr!.on('data', (d) => output.push(String(d)));
-    await waitFor('the agent to register', async () => (/registered as the agent/.test(output.join('')) ? true : undefined), 30000);
+    const agent = startAgentProcess(minted.ws_url as string, minted.token as string, path.join(work, 'agent'));
+    children.push(agent.child);
+    await waitFor('the agent to register', async () => (registrations(agent) >= 1 ? true : undefined), 30000);
 
     const install = await run(h, 'large', 'install');
     const done = await waitForEnd(h, install.id as string, 120000);
-    expect({ status: done.status, error: done.error, output: done.status === 'terminated' ? '' : output.join('') }).toMatchObject({ status: 'terminated', error: '' });
+    expect({ status: done.status, error: done.error, output: done.status === 'terminated' ? '' : agent.output.join('') }).toMatchObject({ status: 'terminated', error: '' });
     const app = (await instances(h, 'large')).find((i) => i.node_id === 'app')!;
     const props = app.runtime_properties as Record<string, unknown>;
     expect((props.big as string).length).toBe(BIG);
     expect(props).toMatchObject({ a_length: String(INPUT), b_length: String(INPUT), a_tail: 'end' });
-    expect(output.join('')).not.toMatch(/could not (send|fetch)/);
+    expect(agent.output.join('')).not.toMatch(/could not (send|fetch)/);
 
     const bucket = h.runtime.resources.buckets.agentMessages;
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'messages/' }));

@@ -7,7 +7,6 @@
  * still detects lost agents).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -15,8 +14,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { deploy, events, HEADER, instances, run, startHarness, starts, waitFor, waitForEnd } from '../workflows/engine/harness';
 import type { Harness } from '../workflows/engine/harness';
+import { startAgentProcess } from '../../support/agent-process';
+import type { AgentProcess } from '../../support/agent-process';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 let h: Harness;
 let work: string;
 const children: ChildProcess[] = [];
@@ -44,16 +44,10 @@ ${script.split('\n').map((line) => `              ${line}`).join('\n')}
 `;
 }
 
-function startAgent(wsUrl: string, token: string, dataDir: string): { child: ChildProcess; output: string[] } {
-  const output: string[] = [];
-  const child = spawn(process.execPath, [path.join(ROOT, 'agent/bin.mjs'), '--ws-url', wsUrl, '--data-dir', dataDir, '--heartbeat', '5'], {
-    env: { ...process.env, STRATUS_AGENT_TOKEN: token },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => output.push(String(d)));
-  child.stderr!.on('data', (d) => output.push(String(d)));
-  children.push(child);
-  return { child, output };
+function startAgent(wsUrl: string, token: string, dataDir: string): AgentProcess {
+  const agent = startAgentProcess(wsUrl, token, dataDir);
+  children.push(agent.child);
+  return agent;
 }
 
 async function agentFor(deployment: string, dir: string) {

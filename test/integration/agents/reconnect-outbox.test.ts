@@ -10,7 +10,6 @@
  *   rotating it disconnects the agent of the old token.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -27,8 +26,9 @@ import { agentRef } from '../../../src/agents/records';
 import type { AgentData } from '../../../src/agents/records';
 import { deploy, events, HEADER, instances, run, startHarness, waitFor, waitForEnd } from '../workflows/engine/harness';
 import type { Harness } from '../workflows/engine/harness';
+import { startAgentProcess } from '../../support/agent-process';
+import type { AgentProcess } from '../../support/agent-process';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 const TENANT = 'default_tenant';
 let h: Harness;
 let work: string;
@@ -59,21 +59,10 @@ ${script.split('\n').map((line) => `              ${line}`).join('\n')}
 `;
 }
 
-interface AgentProcess {
-  child: ChildProcess;
-  output: string[];
-}
-
 function startAgent(wsUrl: string, token: string, dataDir: string): AgentProcess {
-  const output: string[] = [];
-  const child = spawn(process.execPath, [path.join(ROOT, 'agent/bin.mjs'), '--ws-url', wsUrl, '--data-dir', dataDir, '--heartbeat', '5'], {
-    env: { ...process.env, STRATUS_AGENT_TOKEN: token },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => output.push(String(d)));
-  child.stderr!.on('data', (d) => output.push(String(d)));
-  children.push(child);
-  return { child, output };
+  const agent = startAgentProcess(wsUrl, token, dataDir);
+  children.push(agent.child);
+  return agent;
 }
 
 const count = (agent: AgentProcess, pattern: RegExp) => (agent.output.join('').match(new RegExp(pattern, 'g')) ?? []).length;
