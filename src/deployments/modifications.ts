@@ -18,6 +18,10 @@
  *   modification.rollback does the same.
  * Once a finish or a rollback wrote its first chunk the other cannot start: a caller asking for the
  * other completes the one under way instead (the model never mixes the two).
+ *
+ * A modification left unsettled (its execution ended without settling it, or still runs) refuses
+ * the next scale of the deployment, as Cloudify's started modifications do, unless that scale is
+ * given `abort_started`: it rolls them back first (abortModification).
  */
 import type { DeploymentModification, Dict } from '../dsl';
 import type { PlannedNodeInstance } from '../dsl/plan';
@@ -52,6 +56,8 @@ export interface ModificationData {
   rollback_if_failed?: boolean;
   /** Who started the scale (the added instances' created_by). */
   created_by?: string;
+  /** The scale execution that rolled this unfinished modification back (its `abort_started`). */
+  aborted_by?: string;
   created_at: string;
   ended_at: string | null;
 }
@@ -95,6 +101,15 @@ async function countUpdate(store: ModelStore, record: Entity<ModificationData>, 
 }
 
 const SETTLED: readonly ModificationStatus[] = ['finished', 'rolledback'];
+
+export function isSettled(status: ModificationStatus): boolean {
+  return SETTLED.includes(status);
+}
+
+/** Every modification of a deployment (one per scale execution it ran), in creation order. */
+export function deploymentModifications(store: ModelStore, tenant: string, deploymentId: string): Promise<Entity<ModificationData>[]> {
+  return store.all<ModificationData>({ tenant, kind: MODIFICATION_KIND, parent: deploymentId });
+}
 
 /** One instance write of a step: computed when its chunk is written, against the store as it is then. */
 type Unit = { type: 'create'; instance: PlannedNodeInstance } | { type: 'delete'; id: string } | { type: 'relate'; id: string; relationships: unknown[] };
@@ -220,6 +235,19 @@ export async function finishModification(store: ModelStore, tenant: string, exec
 /** The scale failed or was cancelled: added instances go, gained relationships are dropped, the planned count is restored. */
 export async function rollbackModification(store: ModelStore, tenant: string, executionId: string, now: string): Promise<void> {
   await runStep(store, tenant, executionId, 'rollback', now);
+}
+
+/**
+ * An unsettled modification that a later scale (`abort_started`, execution `by`) removes: marked
+ * `aborted_by` (once, conditional), then rolled back like a cancelled scale's (chunked, safe to
+ * repeat and to run concurrently; a finish already under way is completed instead). Returns it as
+ * it is afterwards.
+ */
+export async function abortModification(store: ModelStore, tenant: string, executionId: string, by: string, now: string): Promise<Entity<ModificationData> | undefined> {
+  const ref = modificationRef(tenant, executionId);
+  if (!(await store.get(ref))) return undefined;
+  await store.modify<ModificationData>(ref, (current) => (SETTLED.includes(current.data.status) || current.data.aborted_by ? undefined : { ...current.data, aborted_by: by }));
+  return runStep(store, tenant, executionId, 'rollback', now);
 }
 
 /** applied → rolling_back with the added instances' states (conditional: one caller wins). */

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   invalidBlueprint: 'invalid_blueprint_error',
   existingRunningExecution: 'existing_running_execution_error',
   illegalExecutionParameters: 'illegal_execution_parameters_error',
+  existingStartedDeploymentModification: 'existing_started_deployment_modification_error',
   nonexistentWorkflow: 'nonexistent_workflow_error',
   unavailableWorkflow: 'unavailable_workflow_error',
   dependentExists: 'dependent_exists_error',

@@ -3,7 +3,7 @@
  * answers with when the graph is built before the execution starts (bad parameters), and what the
  * execution's error names when it is built by the worker.
  */
-export type WorkflowGraphErrorCode = 'bad_parameters_error' | 'illegal_execution_parameters_error' | 'invalid_graph_error';
+export type WorkflowGraphErrorCode = 'bad_parameters_error' | 'illegal_execution_parameters_error' | 'invalid_graph_error' | 'existing_started_deployment_modification_error';
 
 export class WorkflowGraphError extends Error {
   constructor(

@@ -25,6 +25,8 @@ export interface ScaleParams {
   ignore_failure?: boolean;
   /** false: a failed scale-out is not rolled back (its added instances stay). */
   rollback_if_failed?: boolean;
+  /** true: unfinished deployment modifications of the deployment are rolled back first (otherwise they refuse the scale). */
+  abort_started?: boolean;
 }
 
 /** A deployment as scale needs it: nodes with their instance counts, scaling groups, instances with states. */
@@ -50,6 +52,7 @@ export function scaleParamsFrom(params: Parameters): ScaleParams {
     exclude_instances: stringListParam(params, 'exclude_instances', true),
     ignore_failure: booleanParam(params, 'ignore_failure', false),
     rollback_if_failed: booleanParam(params, 'rollback_if_failed', true),
+    abort_started: booleanParam(params, 'abort_started', false),
   };
 }
 

@@ -25,7 +25,8 @@ import { builtinWorkflow, isScaleWorkflow } from '../builtins';
 import { WorkflowGraphError } from '../errors';
 import { checkCustomWorkflow, refuseUnsupportedWorkflow } from '../custom/check';
 import { EXECUTION_CANCEL_KIND } from './lifecycle';
-import { loadScaleDeployment, planScaleOf } from './scale-run';
+import { scaleParamsFrom } from '../scale';
+import { loadScaleDeployment, planScaleOf, startedModificationsError, unfinishedModifications } from './scale-run';
 
 const ACTIVE: ExecutionStatus[] = ['pending', 'started', 'cancelling', 'force_cancelling', 'kill_cancelling'];
 
@@ -50,13 +51,31 @@ function scheduledTime(body: Record<string, unknown>, now: Date): string | null 
  * or a count outside the entity's min/max is refused at once (400, the error's code); the worker
  * plans again when it runs (the deployment may have changed while it was queued).
  */
-async function checkScale(context: ResourceContext, deployment: Entity<DeploymentData>, parameters: Dict): Promise<void> {
+async function checkScale(context: ResourceContext, deployment: Entity<DeploymentData>, parameters: Dict, request: { force: boolean; dryRun: boolean }): Promise<void> {
+  let plan;
   try {
-    planScaleOf(await loadScaleDeployment(context.store, deployment), parameters);
+    plan = planScaleOf(await loadScaleDeployment(context.store, deployment), parameters);
   } catch (err) {
     if (err instanceof WorkflowGraphError) throw apiError(400, err.errorCode === 'bad_parameters_error' ? ERROR_CODES.badParameters : ERROR_CODES.illegalExecutionParameters, err.message);
     throw err;
   }
+  if (plan.modification && !request.dryRun && !scaleParamsFrom(parameters).abort_started) await refuseStartedModifications(context, deployment, request.force);
+}
+
+/**
+ * Unfinished deployment modifications of earlier scales refuse a scale (Cloudify's
+ * existing_started_deployment_modification_error) unless it has abort_started (the worker then
+ * rolls them back first). Not one of an execution still running when the new scale waits for it
+ * (queued, not forced): that execution settles it when it ends.
+ */
+async function refuseStartedModifications(context: ResourceContext, deployment: Entity<DeploymentData>, force: boolean): Promise<void> {
+  let unfinished = await unfinishedModifications(context.store, deployment);
+  if (unfinished.length > 0 && !force) {
+    const executions = await context.store.all<ExecutionData>({ tenant: deployment.tenant, kind: KINDS.execution, parent: deployment.id });
+    const running = new Set(executions.filter((execution) => ACTIVE.includes(execution.data.status)).map((execution) => execution.id));
+    unfinished = unfinished.filter((modification) => !running.has(modification.data.execution_id));
+  }
+  if (unfinished.length > 0) throw apiError(400, ERROR_CODES.existingStartedDeploymentModification, startedModificationsError(deployment.id, unfinished).message);
 }
 
 export async function startWorkflowExecution(
@@ -87,7 +106,7 @@ export async function startWorkflowExecution(
     if (err instanceof DslError) throw apiError(400, ERROR_CODES.illegalExecutionParameters, err.message);
     throw err;
   }
-  if (scale) await checkScale(context, deployment, parameters);
+  if (scale) await checkScale(context, deployment, parameters, request);
   if (custom) await checkCustomWorkflow(context, deployment, request.workflowId, custom, parameters);
   const others = await context.store.all<ExecutionData>({ tenant: deployment.tenant, kind: KINDS.execution, parent: deployment.id });
   const active = others.filter((execution) => ACTIVE.includes(execution.data.status) && !execution.data.is_system_workflow);

@@ -5,7 +5,8 @@
  *
  * 1. build (under the engine's build claim): plan once (or reuse the stored modification after a
  *    crash), write the modification — new instances, planned count — in one transaction, then the
- *    graph: uninstall of the removed instances or install of the added ones.
+ *    graph: uninstall of the removed instances or install of the added ones. Unfinished
+ *    modifications of earlier scales refuse it, or with abort_started are rolled back first.
  * 2. success (`__end__`): finish the modification (removed instances deleted, counts set).
  * 3. failure of a scale-out: instead of ending, `check` begins the rollback: the added instances'
  *    states are frozen into the modification, the rollback graph (their uninstall as far as they
@@ -21,9 +22,12 @@ import type { PlannedNodeInstance } from '../../dsl/plan';
 import { groupInstanceCount, nodeInstanceCount } from '../../dsl/instances/topology';
 import type { DeploymentData, NodeData, NodeInstanceData } from '../../deployments/model';
 import {
+  abortModification,
   beginRollback,
+  deploymentModifications,
   finishModification,
   getModification,
+  isSettled,
   markRollbackStarted,
   resumeModification,
   rollbackModification,
@@ -101,20 +105,82 @@ export interface ScaleBuild {
   apply(): Promise<boolean>;
 }
 
+/** The message of a scale refused by unfinished modifications (the API's 400 and the worker's failure say the same). */
+export function startedModificationsError(deploymentId: string, unfinished: Entity<ModificationData>[]): WorkflowGraphError {
+  const list = unfinished.map((m) => `${m.id} (${m.data.status}, scale of ${m.data.entity} by ${m.data.after_count - m.data.before_count})`).join(', ');
+  return new WorkflowGraphError(
+    `Cannot start a deployment modification of deployment ${deploymentId} while unfinished deployment modifications exist: ${list}. ` +
+      'Pass abort_started=true to roll them back (their added node instances are deleted, their counts restored) before this scale',
+    'existing_started_deployment_modification_error',
+  );
+}
+
+/** The deployment's modifications that are not finished or rolled back, but `except`'s own. */
+export async function unfinishedModifications(store: ModelStore, deployment: Entity<DeploymentData>, except?: string): Promise<Entity<ModificationData>[]> {
+  return (await deploymentModifications(store, deployment.tenant, deployment.id)).filter((m) => m.id !== except && !isSettled(m.data.status));
+}
+
+/**
+ * Cloudify's abort_started: every unfinished modification of the deployment (but this scale's)
+ * refuses the scale, or with abort_started is rolled back (newest first, so the count ends as the
+ * oldest found it). `message` names those this scale aborted, also in an earlier build of it (a
+ * takeover: they are marked aborted_by); `changed` when the model moved here.
+ */
+async function abortStarted(store: ModelStore, key: ExecutionKey, deployment: Entity<DeploymentData>, parameters: Record<string, unknown>): Promise<{ changed: boolean; message: string | null }> {
+  const all = await deploymentModifications(store, key.tenant, deployment.id);
+  const unfinished = all.filter((m) => m.id !== key.executionId && !isSettled(m.data.status));
+  if (unfinished.length > 0 && !scaleParamsFrom(parameters).abort_started) throw startedModificationsError(deployment.id, unfinished);
+  const now = new Date().toISOString();
+  const results = new Map<string, Entity<ModificationData>>();
+  for (const record of [...unfinished].sort((a, b) => b.data.created_at.localeCompare(a.data.created_at))) {
+    const after = await abortModification(store, key.tenant, record.id, key.executionId, now);
+    if (after) results.set(after.id, after);
+  }
+  return { changed: results.size > 0, message: abortedMessage(all.map((m) => results.get(m.id) ?? m), key.executionId) };
+}
+
+/** The workflow event naming the modifications this scale aborted (null: none). */
+function abortedMessage(modifications: Entity<ModificationData>[], executionId: string): string | null {
+  const aborted = modifications.filter((m) => m.data.aborted_by === executionId);
+  if (aborted.length === 0) return null;
+  const list = aborted.map((m) => `${m.id} (${m.data.status === 'finished' ? 'a finish was under way: completed instead' : m.data.status})`).join(', ');
+  return `abort_started: rolled back the unfinished deployment modification(s) started before this scale: ${list}`;
+}
+
+/** The graph with a workflow event per message (roots: sent when the scale starts). */
+function withEvents(graph: WorkflowGraph, messages: string[]): WorkflowGraph {
+  if (messages.length === 0) return graph;
+  const events = messages.map((message, i) => ({ id: `abort_started_${i}`, kind: 'send_event' as const, dependencies: [], subgraph: 'abort_started', instance_id: null, node_id: null, ignore_failure: false, message }));
+  return { ...graph, tasks: [...events, ...graph.tasks] };
+}
+
 /**
  * The graph of a scale execution and the write that starts its modification. After a crash the
  * stored modification is reused as it is: the same instance ids, the same graph.
  */
 export async function prepareScaleBuild(store: ModelStore, key: ExecutionKey, deployment: Entity<DeploymentData>, execution: Entity<ExecutionData>): Promise<ScaleBuild> {
-  const loaded = await loadScaleDeployment(store, deployment);
+  let loaded = await loadScaleDeployment(store, deployment);
+  let events: string[] = [];
   const options = { ignore_failure: ignoreFailure(execution.data.parameters) };
   const stored = await getModification(store, key.tenant, key.executionId);
   if (stored) {
     const apply = async () => (await resumeModification(store, key.tenant, key.executionId))?.data.status === 'applied';
-    return { graph: buildScaleGraph(graphDeployment(loaded, stored.data.before), stored.data.modification, options), apply };
+    // A rebuild (takeover) after the write: what the first build aborted is announced all the same.
+    const aborted = abortedMessage(await deploymentModifications(store, key.tenant, deployment.id), key.executionId);
+    return { graph: withEvents(buildScaleGraph(graphDeployment(loaded, stored.data.before), stored.data.modification, options), aborted ? [aborted] : []), apply };
   }
-  const plan = planScaleOf(loaded, execution.data.parameters);
-  const graph = buildScaleGraph(graphDeployment(loaded, loaded.instances), plan.modification, options);
+  let plan = planScaleOf(loaded, execution.data.parameters);
+  if (plan.modification) {
+    // Unfinished modifications of earlier scales refuse this one, or (abort_started) are rolled back first.
+    const aborted = await abortStarted(store, key, deployment, execution.data.parameters);
+    if (aborted.changed) {
+      deployment = (await store.get<DeploymentData>(deployment)) ?? deployment;
+      loaded = await loadScaleDeployment(store, deployment);
+      plan = planScaleOf(loaded, execution.data.parameters);
+    }
+    if (aborted.message) events = [aborted.message];
+  }
+  const graph = withEvents(buildScaleGraph(graphDeployment(loaded, loaded.instances), plan.modification, options), events);
   if (!plan.modification) return { graph, apply: async () => true };
   const group = Object.hasOwn(loaded.scaling_groups ?? {}, plan.entity);
   const node = loaded.nodes.find((n) => n.id === plan.entity);
