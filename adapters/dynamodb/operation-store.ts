@@ -5,6 +5,7 @@
  * |---|---|---|---|
  * | execution header | `X#<tenant>#<execution>` | `#H` | `DUE` / `<claim end or re-send time>#<pk>#H` while `building` |
  * | task | `X#<tenant>#<execution>` | `T#<task id>` | `DUE` / `<until, 15 digits>#<pk>#<task id>` while queued or running |
+ * | wake-up | `W#<tenant>#<execution>` | `W` | `DUE` / `<at>#<pk>#W` |
  *
  * A task's spec is one JSON string attribute (`s`, written once); its state is in small attributes
  * (`st` state, `a` attempt, `r` retries, `dn` string set of finished dependencies, `u` lease or
@@ -23,14 +24,22 @@ import type {
   TaskRecord,
   TaskState,
 } from '../../src/ports/operation-store';
+import { OPERATION_WAKE_PREFIX } from '../../src/config/resources';
 import type { PersistedTask } from '../../src/workflows/engine/persisted';
 
 type Item = Record<string, unknown>;
+type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Item } };
 const HEADER_SK = '#H';
 const DUE = 'DUE';
+const WAKE_SK = 'W';
 
 export function executionPk(key: ExecutionKey): string {
   return `X#${key.tenant}#${key.executionId}`;
+}
+
+/** A wake-up's own partition (the REST API may put only these: src/config/resources.ts). */
+function wakePk(key: ExecutionKey): string {
+  return `${OPERATION_WAKE_PREFIX}${key.tenant}#${key.executionId}`;
 }
 
 function taskSk(id: string): string {
@@ -231,11 +240,17 @@ export class DynamoOperationStore implements OperationStore {
     }
   }
 
-  private async writeChunk(requests: { PutRequest: { Item: Item } }[]): Promise<void> {
+  async deleteTasks(key: ExecutionKey, taskIds: string[]): Promise<void> {
+    const pk = executionPk(key);
+    const requests = taskIds.map((id) => ({ DeleteRequest: { Key: { pk, sk: taskSk(id) } } }));
+    for (let i = 0; i < requests.length; i += 25) await this.writeChunk(requests.slice(i, i + 25));
+  }
+
+  private async writeChunk(requests: WriteRequest[]): Promise<void> {
     let pending = requests;
     for (let round = 0; pending.length > 0; round++) {
-      const result = await withRetries(() => this.send<{ UnprocessedItems?: Record<string, { PutRequest?: { Item?: Item } }[]> }>(new BatchWriteCommand({ RequestItems: { [this.table]: pending } })));
-      pending = (result.UnprocessedItems?.[this.table] ?? []) as { PutRequest: { Item: Item } }[];
+      const result = await withRetries(() => this.send<{ UnprocessedItems?: Record<string, WriteRequest[]> }>(new BatchWriteCommand({ RequestItems: { [this.table]: pending } })));
+      pending = result.UnprocessedItems?.[this.table] ?? [];
       if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** round)));
     }
   }
@@ -418,16 +433,32 @@ export class DynamoOperationStore implements OperationStore {
   }
 
   async setWake(key: ExecutionKey, at: number): Promise<void> {
-    const pk = `W#${key.tenant}#${key.executionId}`;
-    await withRetries(() => this.send(new PutCommand({ TableName: this.table, Item: { pk, sk: 'W', gsi1pk: DUE, gsi1sk: dueSk(at, pk, 'W') } })));
+    const pk = wakePk(key);
+    // Only these attributes: the REST API may put nothing else (src/config/resources.ts, operationWakes).
+    await withRetries(() => this.send(new PutCommand({ TableName: this.table, Item: { pk, sk: WAKE_SK, gsi1pk: DUE, gsi1sk: dueSk(at, pk, WAKE_SK) } })));
+  }
+
+  touchWake(key: ExecutionKey, now: number, until: number): Promise<boolean> {
+    const pk = wakePk(key);
+    return conditional(() =>
+      this.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk, sk: WAKE_SK },
+          UpdateExpression: 'SET gsi1sk = :dsk',
+          ConditionExpression: 'gsi1pk = :due AND gsi1sk < :now',
+          ExpressionAttributeValues: { ':due': DUE, ':now': dueSk(now, '', ''), ':dsk': dueSk(until, pk, WAKE_SK) },
+        }),
+      ),
+    );
   }
 
   async clearWake(key: ExecutionKey): Promise<void> {
-    await withRetries(() => this.send(new DeleteCommand({ TableName: this.table, Key: { pk: `W#${key.tenant}#${key.executionId}`, sk: 'W' } })));
+    await withRetries(() => this.send(new DeleteCommand({ TableName: this.table, Key: { pk: wakePk(key), sk: WAKE_SK } })));
   }
 
   async dueWakes(now: number, limit: number): Promise<ExecutionKey[]> {
-    return (await this.due(now, limit)).filter((item) => item.sk === 'W').map((item) => {
+    return (await this.due(now, limit)).filter((item) => item.sk === WAKE_SK).map((item) => {
       const [, tenant, executionId] = (item.pk as string).split('#');
       return { tenant, executionId };
     });

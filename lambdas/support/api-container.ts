@@ -21,6 +21,7 @@ import { MissingConfigError, requireTable } from '../../src/config/runtime-confi
 import type { AdminPasswordSource } from '../../src/ports/admin-password';
 import { AGENT_BUNDLE_KEY } from '../../src/ports/agent-package';
 import type { AgentPackageSource } from '../../src/ports/agent-package';
+import { engineConfigFromEnv } from '../../src/workflows/engine/config';
 import type { Authenticator } from '../../src/ports/authenticator';
 import { eventIndexFor } from './event-index';
 import { cipherFor } from './secret-cipher';
@@ -74,6 +75,7 @@ export function apiDependencies(settings: HandlerSettings, clients: AwsClients):
     agentPackage: agentPackageFor(settings, clients),
     ...(settings.config.wsManagementUrl ? { connections: new ManagementApiConnectionGateway(clients.management(settings.config.wsManagementUrl)) } : {}),
     ...(settings.config.tables.operations ? { operations: new DynamoOperationStore({ client: clients.documents, tableName: settings.config.tables.operations }) } : {}),
+    startResendAfterSeconds: engineConfigFromEnv(process.env).resendAfterSeconds,
   };
 }
 

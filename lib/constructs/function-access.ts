@@ -10,7 +10,7 @@ import type { IDomain } from 'aws-cdk-lib/aws-opensearchservice';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { BUCKETS, ENV, QUEUES, TABLES } from '../../src/config/resources';
+import { BUCKETS, ENV, OPERATION_WAKE_ATTRIBUTES, OPERATION_WAKE_PREFIX, QUEUES, TABLES } from '../../src/config/resources';
 import type { Access, BucketId, FunctionAccess, QueueId, TableId } from '../../src/config/resources';
 import { acknowledgeWildcardAction, acknowledgeWildcardResource } from '../nag';
 import type { StratusFunction } from './stratus-function';
@@ -58,12 +58,32 @@ function grantBucket(fn: StratusFunction, bucket: IBucket, access: Access): void
   acknowledgeWildcardResource(fn.role, bucket.arnForObjects('*'), 'Object keys (blueprints, plugins, agent packages) are created at run time; scoped to this one bucket.');
 }
 
+/**
+ * PutItem of wake-up items only: partition keys `W#…` (dynamodb:LeadingKeys) with no attribute but
+ * a wake item's (dynamodb:Attributes), so headers, tasks and events stay out of reach. The table's
+ * KMS key rights come with the function's table grants (one key encrypts every table).
+ */
+export function operationWakeStatement(table: ITable): PolicyStatement {
+  return new PolicyStatement({
+    actions: ['dynamodb:PutItem'],
+    resources: [table.tableArn],
+    conditions: {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${OPERATION_WAKE_PREFIX}*`] },
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...OPERATION_WAKE_ATTRIBUTES] },
+    },
+  });
+}
+
 /** Grants `access` to `fn` and sets its environment; returns the variables it set. */
 export function grantFunctionAccess(fn: StratusFunction, access: FunctionAccess, targets: AccessTargets): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [id, level] of Object.entries(access.tables ?? {}) as [TableId, Access][]) {
     grantTable(fn, targets.tables[id], level);
     env[TABLES[id].envVar] = targets.tables[id].tableName;
+  }
+  if (access.operationWakes) {
+    fn.role.addToPrincipalPolicy(operationWakeStatement(targets.tables.operations));
+    env[TABLES.operations.envVar] = targets.tables.operations.tableName;
   }
   for (const id of access.sendsTo ?? []) {
     targets.queues[id].grantSendMessages(fn.role);

@@ -38,8 +38,13 @@ export interface ApiDependencies {
   manager?: ManagerInfo;
   /** The searchable events and logs (`GET /events`). */
   events?: EventIndex;
-  /** Read access to the workflow engine's operation store (progress of running executions). */
-  operations?: Pick<OperationStore, 'getHeader'>;
+  /**
+   * The workflow engine's operation store: read (progress of running executions) and the wake-up
+   * of each `pending` execution started here (a lost start is re-sent by the sweeper).
+   */
+  operations?: Pick<OperationStore, 'getHeader' | 'setWake'>;
+  /** After how long the sweeper re-sends a start no worker took (the engine's STRATUS_RESEND_AFTER). */
+  startResendAfterSeconds?: number;
   /** The single-file agent bundle hosts download (`GET /agents/package`); absent: none is served. */
   agentPackage?: AgentPackageSource;
   /** The WebSocket API's @connections endpoint: revoking an agent credential closes its connection. */

@@ -81,7 +81,18 @@ export interface FunctionAccess {
   secretsKey?: 'decrypt' | 'encryptDecrypt';
   /** Read the initial admin password secret. */
   adminSecret?: boolean;
+  /**
+   * Put wake-up items into the operations table, and nothing else there: PutItem only, partition
+   * keys starting with OPERATION_WAKE_PREFIX, the wake item's attributes only (OPERATION_WAKE_ATTRIBUTES).
+   * The REST API's re-send wake of each execution it starts (docs/engine.md, "At-least-once safety").
+   */
+  operationWakes?: boolean;
 }
+
+/** Partition-key prefix of the operations table's wake-up items (`W#<tenant>#<execution>`, sort key `W`). */
+export const OPERATION_WAKE_PREFIX = 'W#';
+/** The attributes of a wake-up item: its key and its place in the DUE index. */
+export const OPERATION_WAKE_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
 
 export interface FunctionDefinition {
   id: FunctionId;
@@ -137,6 +148,8 @@ export const FUNCTIONS = {
     id: 'httpApi',
     access: {
       tables: { model: 'readWrite', operations: 'read', connections: 'read' },
+      // Each execution it starts gets a wake-up: the sweeper re-sends a start lost before any worker took it.
+      operationWakes: true,
       sendsTo: ['workflow', 'events'],
       buckets: { resources: 'readWrite', agentPackages: 'read' },
       openSearch: 'readWrite',

@@ -31,7 +31,7 @@ import type { Visibility } from '../resources/visibility';
 import { newSystemExecution } from '../executions/records';
 import { newInstanceEntity } from './instance-entity';
 import type { ExecutionData } from '../executions/records';
-import { executionStartMessage } from '../executions/queue';
+import { sendExecutionStart } from '../executions/queue';
 import { nodeStoreId } from './model';
 import type { DeploymentData, NodeData } from './model';
 import { typesPresent } from './workflows';
@@ -284,10 +284,13 @@ export async function createDeployment(
   return created;
 }
 
-/** Sends an execution to the workflow queue; if that fails the execution is marked failed. */
+/**
+ * Sends an execution to the workflow queue (a `pending` one with its re-send wake-up first); if
+ * that fails the execution is marked failed.
+ */
 export async function enqueueExecution(context: ResourceContext, tenant: string, executionId: string, data: ExecutionData): Promise<void> {
   try {
-    await context.queues.send('workflow', executionStartMessage(tenant, executionId, data));
+    await sendExecutionStart(context.queues, context.startResend, tenant, executionId, data);
   } catch (err) {
     const message = `Could not queue the execution: ${err instanceof Error ? err.message : String(err)}`;
     await context.store

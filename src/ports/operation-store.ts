@@ -102,6 +102,8 @@ export interface OperationStore {
   dueBuilds(now: number, limit: number): Promise<ExecutionKey[]>;
   /** Writes tasks in their initial state (unconditional: only while the header is `building`). */
   putTasks(key: ExecutionKey, tasks: PersistedTask[]): Promise<void>;
+  /** Deletes tasks (unconditional: only while the header is `building`, e.g. tasks of an older graph a taken-over build does not have). */
+  deleteTasks(key: ExecutionKey, taskIds: string[]): Promise<void>;
   /** building (owned by builder) → running, with the operation total. */
   finishBuild(key: ExecutionKey, builder: string, totalOperations: number): Promise<boolean>;
   /**
@@ -127,8 +129,13 @@ export interface OperationStore {
   touchDue(key: ExecutionKey, taskId: string, attempt: number, until: number): Promise<boolean>;
   /** Drops a task of a finished execution from the due index. */
   retire(key: ExecutionKey, taskId: string): Promise<void>;
-  /** A wake-up for a queued or scheduled execution at `at` (the sweeper re-sends its start); replaces an earlier one. */
+  /**
+   * A wake-up for the execution at `at`, replacing an earlier one: a queued or scheduled execution
+   * is started then; a `pending` one gets its start re-sent unless a worker took it (lifecycle.wake).
+   */
   setWake(key: ExecutionKey, at: number): Promise<void>;
+  /** A wake-up still due at `now` is due again at `until`; false when it moved on or is gone (another sweep took it). */
+  touchWake(key: ExecutionKey, now: number, until: number): Promise<boolean>;
   clearWake(key: ExecutionKey): Promise<void>;
   /** Wake-ups that are due. */
   dueWakes(now: number, limit: number): Promise<ExecutionKey[]>;

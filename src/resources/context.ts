@@ -4,6 +4,7 @@
  * `Tenant` header are checked before a resource runs; see src/api/auth).
  */
 import type { RemoteUrlPolicy } from '../blueprints/remote-archive';
+import type { StartResend } from '../executions/queue';
 import type { FileStore } from '../ports/file-store';
 import type { ModelStore } from '../ports/model-store';
 import type { QueueSender } from '../ports/queues';
@@ -14,6 +15,8 @@ export interface ResourceContext {
   queues: QueueSender;
   /** Whether `blueprint_archive_url` / `plugin_archive_url` may be fetched (default off). */
   remoteUrls: RemoteUrlPolicy;
+  /** The wake-up that re-sends a lost start of a `pending` execution (absent: no operation store, none). */
+  startResend?: StartResend;
   now(): Date;
 }
 

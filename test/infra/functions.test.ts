@@ -152,17 +152,48 @@ describe('least privilege', () => {
     }
   });
 
-  it.each(ids)('%s: tables exactly as its access says (read cannot write, none cannot touch)', (id) => {
+  it.each(ids)('%s: tables exactly as its access says (read cannot write, but for its wake-ups; none cannot touch)', (id) => {
     for (const table of Object.keys(TABLES) as TableId[]) {
       const level: Access | undefined = access(id).tables?.[table];
       const actions = actionsOn(id, tableId(table));
+      const wakes = table === 'operations' && access(id).operationWakes === true;
       if (!level) expect(actions.size).toBe(0);
       else {
         expect(actions).toContain('dynamodb:Query');
         expect(actions).toContain('dynamodb:GetItem');
-        for (const write of writeActions) expect(actions.has(write)).toBe(level === 'readWrite');
+        for (const write of writeActions) expect(actions.has(write)).toBe(level === 'readWrite' || (wakes && write === 'dynamodb:PutItem'));
       }
+      // Without a wake grant no statement on a table carries a condition.
+      if (!wakes) expect(statementsOf(id).filter((s) => referencedIds(s.Resource).has(tableId(table)) && s.Condition !== undefined)).toEqual([]);
     }
+  });
+
+  it.each(ids)('%s: wake-up writes only with operationWakes: PutItem of `W#` items with only their own attributes, on the operations table', (id) => {
+    const table = tableId('operations');
+    const onTable = statementsOf(id).filter((s) => referencedIds(s.Resource).has(table));
+    const writing = onTable.filter((s) => actionsOf(s).some((action) => writeActions.includes(action)));
+    const conditioned = onTable.filter((s) => s.Condition !== undefined);
+    if (!access(id).operationWakes) return expect(conditioned).toEqual([]);
+    const grant = {
+      Effect: 'Allow',
+      Action: 'dynamodb:PutItem',
+      Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+      Condition: {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['W#*'] },
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'gsi1pk', 'gsi1sk'] },
+      },
+    };
+    expect(conditioned).toEqual([grant]);
+    // A read-only function writes the table through that statement alone.
+    if (access(id).tables?.operations === 'read') expect(writing).toEqual([grant]);
+  });
+
+  it('the REST API reads the operations table and writes only wake-ups there', () => {
+    expect(access('httpApi').tables?.operations).toBe('read');
+    expect(access('httpApi').operationWakes).toBe(true);
+    expect(actionsOn('httpApi', tableId('operations'))).not.toContain('dynamodb:UpdateItem');
+    expect(actionsOn('httpApi', tableId('operations'))).not.toContain('dynamodb:DeleteItem');
+    expect(actionsOn('httpApi', tableId('operations'))).not.toContain('dynamodb:BatchWriteItem');
   });
 
   it('the event indexer cannot read or write the model table; the authorizer can only read it', () => {

@@ -13,7 +13,10 @@ export interface EngineConfig {
   localLeaseSeconds: number;
   /** Longest delay given to SQS (DelaySeconds ≤ 900); longer delays wait for the sweeper. */
   maxQueueDelaySeconds: number;
-  /** A queued task not claimed this long after its send is sent again by the sweeper. */
+  /**
+   * A queued task not claimed this long after its send is sent again by the sweeper; so is the start
+   * of a `pending` execution no worker took (its sender, the REST API too, writes a wake-up due then).
+   */
   resendAfterSeconds: number;
   /** How often a failed or cancelling execution checks whether its running operations are done. */
   checkIntervalSeconds: number;

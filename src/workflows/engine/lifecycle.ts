@@ -182,6 +182,9 @@ export class ExecutionLifecycle {
     // The claim must still be ours for a whole claim period while the tasks are written: a late
     // builder whose claim was taken over must not write tasks back to their initial state.
     if (!(await operations.holdBuild(key, builderId, Date.now() + this.claimMs()))) return;
+    // A takeover builds the graph of the deployment as it is now: tasks an earlier builder wrote
+    // for a graph that has changed since (nothing ran yet) go, so no resume can ever run them.
+    if (takenOverBy) await this.dropStaleTasks(key, tasks);
     await operations.putTasks(key, tasks);
     const total = operationCount(tasks);
     // Cancelled or killed while building (its cancel found no header yet): end it, run nothing.
@@ -194,6 +197,12 @@ export class ExecutionLifecycle {
     await this.markStarted(key, execution, total);
     await this.engine.emit([cloudifyEvent(scope, 'workflow_started', `Starting '${data.workflow_id}' workflow execution`)]);
     await this.engine.startRoots(key, tasks);
+  }
+
+  private async dropStaleTasks(key: ExecutionKey, tasks: { id: string }[]): Promise<void> {
+    const ids = new Set(tasks.map((task) => task.id));
+    const stale = (await this.deps.operations.listTasks(key)).filter((task) => !ids.has(task.id)).map((task) => task.id);
+    if (stale.length > 0) await this.deps.operations.deleteTasks(key, stale);
   }
 
   private claimMs(): number {
@@ -419,11 +428,16 @@ export class ExecutionLifecycle {
     return all.some((execution) => execution.id !== except && ACTIVE.includes(execution.data.status) && !execution.data.is_system_workflow);
   }
 
-  /** A queued or scheduled execution: start it if its time came and its deployment is free, else wait. */
+  /**
+   * A wake-up: a queued or scheduled execution starts if its time came and its deployment is free,
+   * else waits; a `pending` one gets its start re-sent if no worker took it (resendStart). Any
+   * other execution (started, ended) needs no wake-up any more: it goes.
+   */
   async wake(key: ExecutionKey): Promise<void> {
     const { store, operations, config } = this.deps;
     const execution = await store.get<ExecutionData>(executionRef(key));
     const status = execution?.data.status;
+    if (execution && status === 'pending') return this.resendStart(key, execution);
     if (!execution || (status !== 'queued' && status !== 'scheduled')) return operations.clearWake(key);
     const now = Date.now();
     if (status === 'scheduled') {
@@ -441,8 +455,10 @@ export class ExecutionLifecycle {
       promoted = true;
       return { ...current.data, status: 'pending' };
     });
-    await operations.clearWake(key);
+    // Moved on meanwhile (cancelled, or promoted by another wake with its own wake-up): the next wake sees it.
     if (!promoted) return;
+    // Now pending, its wake-up stays a re-send period on (as for any pending start): a lost start is re-sent.
+    await operations.setWake(key, now + config.resendAfterSeconds * 1000);
     if (deploymentId) {
       await store.modify<DeploymentData>({ kind: KINDS.deployment, tenant: key.tenant, id: deploymentId }, (current) => ({
         ...current.data,
@@ -452,6 +468,23 @@ export class ExecutionLifecycle {
         latest_execution_finished_operations: 0,
       }));
     }
+    await this.deps.queues.send('workflow', executionStartMessage(key.tenant, key.executionId, execution.data));
+  }
+
+  /**
+   * A `pending` execution's wake-up came due: its start (or resume) was sent a re-send period ago.
+   * A build holds it (header `building`; recoverBuild re-sends a stalled one): the wake-up goes.
+   * Else no worker took it (the start was lost, or waits in a backlog): the wake-up moves on a
+   * period (conditional: of the sweeps that found it due, one re-sends) and the start is re-sent;
+   * a duplicate is harmless (start is idempotent). Once the execution left `pending`, the next due
+   * wake-up is cleared (wake): the hot path adds only the sender's one write.
+   */
+  private async resendStart(key: ExecutionKey, execution: Entity<ExecutionData>): Promise<void> {
+    const { operations, config } = this.deps;
+    const header = await operations.getHeader(key);
+    if (header?.status === 'building') return operations.clearWake(key);
+    const now = Date.now();
+    if (!(await operations.touchWake(key, now, now + config.resendAfterSeconds * 1000))) return;
     await this.deps.queues.send('workflow', executionStartMessage(key.tenant, key.executionId, execution.data));
   }
 

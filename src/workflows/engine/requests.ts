@@ -15,7 +15,7 @@ import { enqueueExecution } from '../../deployments/create';
 import { checkEnvironmentCreated, readStartRequest } from '../../executions/start';
 import type { ExecutionData, ExecutionStatus } from '../../executions/records';
 import { isEndState } from '../../executions/records';
-import { executionStartMessage } from '../../executions/queue';
+import { sendExecutionStart } from '../../executions/queue';
 import { apiError, badParameters, conflict, ERROR_CODES, illegalAction } from '../../model/errors';
 import { KINDS } from '../../model/kinds';
 import type { Entity } from '../../ports/model-store';
@@ -214,7 +214,8 @@ export async function executionAction(context: ResourceContext, execution: Entit
         latest_execution_status: 'in_progress',
       }));
     }
-    await context.queues.send('workflow', executionStartMessage(execution.tenant, execution.id, updated.data));
+    // A resume is `pending` again: its start gets a re-send wake-up too.
+    await sendExecutionStart(context.queues, context.startResend, execution.tenant, execution.id, updated.data);
   }
   return updated;
 }
