@@ -9,9 +9,12 @@
  *   writes the entity and increments its list block's count in one transaction, so block counts
  *   (and so `total` and offsets) are exact.
  * - Updates are conditional on `v` (optimistic concurrency).
+ * - A write that plans to exactly one Put, Update or Delete (most updates: no flag or child count
+ *   change) goes out as that plain single-item request, not as a one-item transaction: half the
+ *   write capacity on DynamoDB, and far cheaper on DynamoDB Local. Same condition, same errors.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { CHILD_COUNTS } from '../../src/model/child-counts';
 import { GLOBAL_CAPABLE_KINDS } from '../../src/model/kinds';
@@ -427,6 +430,7 @@ export class DynamoModelStore implements ModelStore {
     if (items.length > MAX_TRANSACTION_ITEMS) {
       throw new Error(`A transaction of ${items.length} items exceeds DynamoDB's ${MAX_TRANSACTION_ITEMS}; split it (createMany chunks creates)`);
     }
+    if (items.length === 1 && !items[0].ConditionCheck) return this.commitOne(items[0], failures[0]);
     try {
       await withRetries(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
     } catch (err) {
@@ -435,6 +439,27 @@ export class DynamoModelStore implements ModelStore {
       const index = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
       if (index >= 0 && failures[index]) throw failures[index](reasons[index].Item !== undefined);
       throw err;
+    }
+  }
+
+  /**
+   * One Put, Update or Delete as the equivalent single-item request: the same condition, and its
+   * failure maps to the same error as in a transaction (`existed`: the exception carries the old
+   * item, ReturnValuesOnConditionCheckFailure ALL_OLD). Throttling and conflicts with concurrent
+   * transactions on the item (TransactionConflictException) are retried as for transactions.
+   */
+  private async commitOne(item: TransactItem, failure: ((existed: boolean) => Error) | undefined): Promise<void> {
+    const send = () => {
+      if (item.Put) return this.client.send(new PutCommand({ ...item.Put, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+      if (item.Update) return this.client.send(new UpdateCommand({ ...item.Update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+      if (item.Delete) return this.client.send(new DeleteCommand({ ...item.Delete, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+      throw new Error('commitOne takes a Put, Update or Delete item');
+    };
+    try {
+      await withRetries(send);
+    } catch (err) {
+      if (errorName(err) !== 'ConditionalCheckFailedException' || !failure) throw err;
+      throw failure((err as { Item?: Record<string, unknown> }).Item !== undefined);
     }
   }
 

@@ -16,6 +16,7 @@ let table: TestModelTable;
 let store: DynamoModelStore;
 let fauxqs: Awaited<ReturnType<typeof startFauxqs>>;
 let s3: S3Client;
+let files: S3FileStore;
 const sent: string[] = [];
 
 beforeAll(async () => {
@@ -30,7 +31,8 @@ beforeAll(async () => {
       return (table.client.send as (...args: unknown[]) => Promise<unknown>)(command, ...rest);
     },
   } as unknown as DynamoDBDocumentClient;
-  store = new DynamoModelStore({ client: counting, tableName: table.name, files: new S3FileStore(s3, 'resources') });
+  files = new S3FileStore(s3, 'resources');
+  store = new DynamoModelStore({ client: counting, tableName: table.name, files });
 });
 
 afterAll(async () => {
@@ -46,7 +48,8 @@ describe('DynamoModelStore.update with the current entity', () => {
     const created = await store.create({ ...ref('k1'), data: { n: 1 } });
     sent.length = 0;
     const updated = await store.update({ ref: ref('k1'), expectedVersion: 1, data: { n: 2 }, current: created });
-    expect(sent).toEqual(['TransactWriteCommand']);
+    // One item to write (no flag or child count change): a plain UpdateItem, not a transaction.
+    expect(sent).toEqual(['UpdateCommand']);
     expect(updated).toEqual(await store.get(ref('k1')));
     expect(updated).toMatchObject({ version: 2, data: { n: 2 } });
   });
@@ -65,8 +68,10 @@ describe('DynamoModelStore.update with the current entity', () => {
     const big = await store.create({ ...ref('k3'), data: { blob: 'x'.repeat(LARGE_DOCUMENT_BYTES + 10) } });
     sent.length = 0;
     const small = await store.update({ ref: ref('k3'), expectedVersion: 1, data: { blob: 'small' }, current: big });
-    expect(sent[0]).toBe('GetCommand');
+    expect(sent).toEqual(['GetCommand', 'UpdateCommand']);
     expect(await store.get(ref('k3'))).toEqual(small);
+    // The replaced document's file is removed after the (plain) write.
+    expect(await files.list('model/t1/deployment/k3/')).toHaveLength(0);
     sent.length = 0;
     await store.update({ ref: ref('k3'), expectedVersion: 2, data: { blob: 'small' }, current: small, restricted: true });
     expect(sent[0]).toBe('GetCommand');
@@ -77,7 +82,7 @@ describe('DynamoModelStore.update with the current entity', () => {
     await store.create({ ...ref('k4'), data: { n: 1 } });
     sent.length = 0;
     const modified = await store.modify<{ n: number }>(ref('k4'), (current) => ({ n: current.data.n + 1 }));
-    expect(sent).toEqual(['GetCommand', 'TransactWriteCommand']);
+    expect(sent).toEqual(['GetCommand', 'UpdateCommand']);
     expect(modified).toMatchObject({ version: 2, data: { n: 2 } });
   });
 });
