@@ -9,7 +9,8 @@
  *
  * A task's spec is one JSON string attribute (`s`, written once); its state is in small attributes
  * (`st` state, `a` attempt, `r` retries, `dn` string set of finished dependencies, `u` lease or
- * delay end). Every transition is an UpdateItem conditional on the state and attempt it leaves.
+ * delay end; a segment's `stp` next step, `sb` attempt its step began at, `cnt` steps counted in
+ * the header). Every transition is an UpdateItem conditional on the state and attempt it leaves.
  */
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -21,6 +22,7 @@ import type {
   HeaderStatus,
   OperationStore,
   StartAs,
+  StepWrite,
   TaskRecord,
   TaskState,
 } from '../../src/ports/operation-store';
@@ -119,6 +121,9 @@ function taskFrom(item: Item): TaskRecord {
     done: done ? [...done] : [],
     attempt: (item.a as number | undefined) ?? 0,
     retries: (item.r as number | undefined) ?? 0,
+    step: (item.stp as number | undefined) ?? 0,
+    stepAttempt: (item.sb as number | undefined) ?? 1,
+    counted: (item.cnt as number | undefined) ?? 0,
     until: (item.u as number | undefined) ?? null,
     startedAt: (item.sa as number | undefined) ?? null,
     endedAt: (item.ea as number | undefined) ?? null,
@@ -481,7 +486,7 @@ export class DynamoOperationStore implements OperationStore {
 
   complete(write: CompletionWrite): Promise<boolean> {
     const pk = executionPk(write.key);
-    const headerValues: Item = { ':inc': write.isOperation ? 1 : 0, ':running': 'running', ':cancelling': 'cancelling' };
+    const headerValues: Item = { ':inc': write.operations, ':running': 'running', ':cancelling': 'cancelling' };
     let headerUpdate = 'ADD fin :inc';
     if (write.failExecution) {
       headerUpdate = 'SET err = if_not_exists(err, :err), fat = if_not_exists(fat, :now) ADD fin :inc';
@@ -496,9 +501,10 @@ export class DynamoOperationStore implements OperationStore {
               Update: {
                 TableName: this.table,
                 Key: { pk, sk: taskSk(write.taskId) },
-                UpdateExpression: 'SET st = :st, ea = :now, err = :err REMOVE gsi1pk, gsi1sk, u',
+                // `cnt` keeps what this task added to the header, so a resumed task never counts an operation twice.
+                UpdateExpression: 'SET st = :st, ea = :now, err = :err, cnt = if_not_exists(cnt, :zero) + :inc REMOVE gsi1pk, gsi1sk, u',
                 ConditionExpression: 'st = :running AND a = :a',
-                ExpressionAttributeValues: { ':st': write.outcome, ':now': write.now, ':err': write.error, ':running': 'running', ':a': write.attempt },
+                ExpressionAttributeValues: { ':st': write.outcome, ':now': write.now, ':err': write.error, ':running': 'running', ':a': write.attempt, ':zero': 0, ':inc': write.operations },
               },
             },
             {
@@ -508,6 +514,41 @@ export class DynamoOperationStore implements OperationStore {
                 UpdateExpression: headerUpdate,
                 ConditionExpression: 'st IN (:running, :cancelling)',
                 ExpressionAttributeValues: headerValues,
+              },
+            },
+          ],
+        }),
+      ),
+    );
+  }
+
+  advanceStep(write: StepWrite): Promise<boolean> {
+    const pk = executionPk(write.key);
+    // Without `to` the task stays running under its lease: no due-index move (cheaper, and nothing changes for the sweeper).
+    const start = write.to ? this.startClauses(pk, write.taskId, write.to) : undefined;
+    const counting = write.count > 0;
+    const sets = [...(start ? [start.set] : []), 'stp = :next', 'sb = :sb', 'r = :zero', ...(counting ? ['cnt = :next'] : [])];
+    const task = {
+      TableName: this.table,
+      Key: { pk, sk: taskSk(write.taskId) },
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      // Step 0 of a task never advanced has no `stp` yet; `:held` is the attempt it must be at.
+      ConditionExpression: `st = :running AND a = :held AND ${write.from === 0 ? '(attribute_not_exists(stp) OR stp = :from)' : 'stp = :from'}`,
+      ExpressionAttributeValues: { ...start?.values, ':next': write.from + 1, ':sb': write.to?.attempt ?? write.attempt, ':zero': 0, ':running': 'running', ':held': write.attempt, ':from': write.from },
+    };
+    if (!counting) return conditional(() => this.send(new UpdateCommand(task)));
+    return conditional(() =>
+      this.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: task },
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk, sk: HEADER_SK },
+                UpdateExpression: 'ADD fin :inc',
+                ConditionExpression: 'st IN (:running, :cancelling)',
+                ExpressionAttributeValues: { ':inc': write.count, ':running': 'running', ':cancelling': 'cancelling' },
               },
             },
           ],

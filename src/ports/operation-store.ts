@@ -50,8 +50,14 @@ export interface TaskRecord {
   done: string[];
   /** 0 until first dispatched; each dispatch (first run, retry, recovery) takes the next number. */
   attempt: number;
-  /** Failed attempts counted against max_retries. */
+  /** Failed attempts counted against max_retries (of the current step, in a segment). */
   retries: number;
+  /** A segment's next step to run (0 until its first operation succeeded; always 0 for other tasks). */
+  step: number;
+  /** The attempt at which the current step began (attempts shown for a step count from it). */
+  stepAttempt: number;
+  /** Operations of this task already added to the header's finished_operations (a segment's steps, a failed attempt's). */
+  counted: number;
   /** running: the lease end (epoch ms); queued with a long delay: when to send it. */
   until: number | null;
   startedAt: number | null;
@@ -75,8 +81,8 @@ export interface CompletionWrite {
   taskId: string;
   attempt: number;
   outcome: 'succeeded' | 'failed';
-  /** Counts toward finished_operations. */
-  isOperation: boolean;
+  /** How many operations this adds to finished_operations (0 for local steps and sinks); also added to the task's `counted`. */
+  operations: number;
   error: string | null;
   /** Set the execution's first error (a terminal failure that is not ignored). */
   failExecution: boolean;
@@ -141,6 +147,14 @@ export interface OperationStore {
   dueWakes(now: number, limit: number): Promise<ExecutionKey[]>;
   /** running (at attempt) → succeeded|failed, with the header's counters, in one transaction; false if stale or the execution ended. */
   complete(write: CompletionWrite): Promise<boolean>;
+  /**
+   * A segment's step `from` finished: running (at attempt, at step `from`) → step `from + 1`, retries
+   * reset, and `to` when given (running at the same attempt under a new lease, or queued at the next
+   * attempt to go on in another invocation; without it the task stays running under its lease). `count` > 0 also adds that many operations to the header's
+   * finished_operations (one transaction, refused once the execution ended) and sets `counted` to
+   * `from + 1`. False when stale.
+   */
+  advanceStep(write: StepWrite): Promise<boolean>;
   /** running (at attempt) → queued at attempt+1 (a retry), delayed until `until` when given. */
   reschedule(key: ExecutionKey, taskId: string, attempt: number, retries: number, error: string, until: number | null): Promise<boolean>;
   /** Header running → cancelling; false when it is not running. */
@@ -149,6 +163,15 @@ export interface OperationStore {
   resumeHeader(key: ExecutionKey, generation: number): Promise<boolean>;
   /** Running tasks whose lease ended and queued tasks whose delay ended, across executions. */
   dueTasks(now: number, limit: number): Promise<{ key: ExecutionKey; taskId: string }[]>;
+}
+
+export interface StepWrite {
+  key: ExecutionKey;
+  taskId: string;
+  attempt: number;
+  from: number;
+  to: StartAs | null;
+  count: number;
 }
 
 export interface StartAs {

@@ -27,6 +27,11 @@ export interface EngineConfig {
    * finished by then may be taken over; the sweeper re-sends its start message.
    */
   buildClaimSeconds: number;
+  /**
+   * How long one invocation goes on with work it started itself (direct runs, a segment's next
+   * steps) after its message arrived; past it, the rest goes through the tasks queue.
+   */
+  directRunSeconds: number;
 }
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
@@ -40,6 +45,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   checkIntervalSeconds: 2,
   queuedPollSeconds: 30,
   buildClaimSeconds: 120,
+  directRunSeconds: 10,
 };
 
 const VARS: Record<keyof EngineConfig, string> = {
@@ -53,6 +59,7 @@ const VARS: Record<keyof EngineConfig, string> = {
   checkIntervalSeconds: 'STRATUS_CHECK_INTERVAL',
   queuedPollSeconds: 'STRATUS_QUEUED_POLL',
   buildClaimSeconds: 'STRATUS_BUILD_CLAIM',
+  directRunSeconds: 'STRATUS_DIRECT_RUN_BUDGET',
 };
 
 export function engineConfigFromEnv(env: Record<string, string | undefined>): EngineConfig {

@@ -33,7 +33,7 @@ import { applyInstanceWrites, planLocalSteps } from './local-steps';
 import type { InstanceWrite } from './local-steps';
 import { EXECUTION_CHECK_KIND, TASK_RUN_KIND } from './messages';
 import type { TaskRunMessage } from './messages';
-import { END_TASK, ROLLBACK_END_TASK, runsInline } from './persisted';
+import { END_TASK, ROLLBACK_END_TASK, runsInline, stepCount, stepOf } from './persisted';
 import type { PersistedTask } from './persisted';
 import { agentInputs, runCentralOperation } from './runner';
 import type { AttemptOutcome } from './runner';
@@ -56,6 +56,8 @@ export interface EngineDeps {
   now?: () => number;
   /** Fault injection for tests: called after a claim; returning true abandons the attempt there (a worker that died). */
   abandonAfterClaim?: (task: TaskRecord) => boolean;
+  /** Fault injection for tests: called when a segment moved to its next step; returning true abandons the task there (a worker that died between steps). */
+  abandonAfterStep?: (task: TaskRecord) => boolean;
   /** Fault injection for tests: called while a build claim is held, before the tasks are written; a throw is a worker that crashed there. */
   faultDuringBuild?: (key: ExecutionKey) => void;
 }
@@ -74,16 +76,42 @@ const STARTED_WINDOW_MS = 250;
  * Direct runs: a worker that finishes a task runs the first operation task that finish starts itself,
  * started straight as running under a full lease (no queue round trip, no claim: one write instead
  * of three requests plus the SQS send, receive and delete). A chain of such runs ends after this many
- * links or once this long has passed since its message arrived, so one invocation never holds a
+ * links or once `directRunSeconds` (config) have passed since its message arrived, so one invocation never holds a
  * long stretch of the graph; the other tasks started by a finish go through the queue as before.
  */
 const DIRECT_RUN_DEPTH = 20;
-const DIRECT_RUN_BUDGET_MS = 10000;
+/**
+ * Segments (persisted.ts): the steps' finished operations are added to the header at most this
+ * often (the task item keeps how many it counted, so the completion adds the rest), and their
+ * events may wait this long to share a write with the next steps' events.
+ */
+const STEP_COUNT_INTERVAL_MS = 1000;
+const STEP_EMIT_WINDOW_MS = 100;
 
 /** Where a worker is in its chain of direct runs (see DIRECT_RUN_DEPTH). */
 export interface DirectRuns {
   depth: number;
   until: number;
+}
+
+/** A worker's run of one segment's steps: when it last counted steps in the header, its pending event writes. */
+interface SegmentRun {
+  countedAt: number;
+  written: Promise<void>[];
+}
+
+/** How a step ended, for goOn: the outcome recorded, the instance writes it starts from, its events. */
+interface StepDone {
+  outcome: 'succeeded' | 'failed';
+  error: string | null;
+  initial: Map<string, InstanceWrite>;
+  logs: StoredEvent[];
+  outcomeEvents: StoredEvent[];
+}
+
+/** The attempt shown for a task's current step (a segment's attempts count from the step's start). */
+function stepAttempt(record: { attempt: number; stepAttempt?: number }): number {
+  return record.attempt - (record.stepAttempt ?? 1) + 1;
 }
 
 export class Engine {
@@ -214,7 +242,7 @@ export class Engine {
     const { writes, events } = planLocalSteps(this.scope(header), steps);
     await applyInstanceWrites(this.deps.store, key.tenant, writes, this.instances, key.executionId);
     await this.emit(events);
-    const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'succeeded', isOperation: false, error: null, failExecution: false, now: this.now() });
+    const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'succeeded', operations: 0, error: null, failExecution: false, now: this.now() });
     if (!applied) return;
     if (spec.id === END_TASK) return this.lifecycle.finish(key, 'terminated');
     // A scale's rollback finished: the scale failed (its error is the header's).
@@ -232,26 +260,30 @@ export class Engine {
     const lease = now + this.deps.config.leaseSeconds * 1000;
     const record = await this.deps.operations.claim(key, message.task_id, message.attempt, lease, now);
     if (!record) return this.afterLostClaim(key, message);
-    return this.runHeld(key, record, { depth: 0, until: now + DIRECT_RUN_BUDGET_MS });
+    return this.runHeld(key, record, { depth: 0, until: now + this.deps.config.directRunSeconds * 1000 });
   }
 
-  /** Runs a task this worker holds running under its lease (claimed from a message, or started by its own release). */
-  private async runHeld(key: ExecutionKey, record: TaskRecord, chain?: DirectRuns): Promise<void> {
-    if (this.deps.abandonAfterClaim?.(record)) return;
-    const now = this.now();
-    const header = (await this.header(key, CLAIM_HEADER_MAX_AGE_MS))!;
-    const spec = record.spec;
-    if (header.status !== 'running') {
-      // Cancelling (or ended): do not start new work; the task stays unfinished for a resume.
-      await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'failed', isOperation: false, error: 'Not run: the execution was cancelled', failExecution: false, now });
-      return;
-    }
-    const started: Promise<void>[] = [];
+  /**
+   * Runs a task this worker holds running under its lease (claimed from a message, or started by
+   * its own release), and a segment's following steps while each one succeeds (see advance).
+   */
+  private async runHeld(key: ExecutionKey, held: TaskRecord, chain?: DirectRuns): Promise<void> {
+    if (this.deps.abandonAfterClaim?.(held)) return;
+    const run: SegmentRun = { countedAt: this.now(), written: [] };
     try {
-      const outcome = await this.attempt(header, record, started);
-      await this.finishAttempt(header, record, outcome, chain);
+      for (let record: TaskRecord | undefined = held; record; ) {
+        const header = (await this.header(key, CLAIM_HEADER_MAX_AGE_MS))!;
+        if (header.status !== 'running') {
+          // Cancelling (or ended): do not start new work; the task stays unfinished for a resume
+          // (a segment at its current step; the steps it finished count now).
+          await this.deps.operations.complete({ key, taskId: record.id, attempt: record.attempt, outcome: 'failed', operations: record.step - record.counted, error: 'Not run: the execution was cancelled', failExecution: false, now: this.now() });
+          return;
+        }
+        const outcome = await this.attempt(header, record, run.written);
+        record = await this.finishAttempt(header, record, outcome, chain, run);
+      }
     } finally {
-      await Promise.all(started);
+      await Promise.all(run.written);
     }
   }
 
@@ -263,69 +295,74 @@ export class Engine {
     else if (record.state === 'failed') await this.requestCheck(key);
   }
 
-  /** Runs the attempt; its task_started write goes into `started` (awaited by the caller, usually written with the outcome's events). */
+  /**
+   * Runs the attempt. Its task_started is emitted before the operation runs, with a window that lets
+   * a quick operation's outcome share its write (a long one shows as started meanwhile); the write
+   * goes into `started`, awaited by the caller.
+   */
   private async attempt(header: ExecutionHeader, record: TaskRecord, started: Promise<void>[]): Promise<AttemptOutcome> {
     const spec = record.spec;
-    const events: StoredEvent[] = [];
-    const scope = this.scope(header);
-    try {
-      if (spec.kind === 'wait_for_agent') {
-        const hostId = (spec.task as { host_id: string }).host_id;
-        if (await this.deps.agents.isConnected(header.tenant, hostId)) return { kind: 'succeeded', runtimeProperties: null, logs: [] };
-        return { kind: 'retry', message: `Waiting for the agent of host ${hostId} to connect`, afterSeconds: null, recoverableError: true, logs: [] };
-      }
-      const task = spec.task as OperationTask;
-      events.push(cloudifyEvent(scope, 'task_started', `'${task.name}' started on ${task.context_instance_id}${record.attempt > 1 ? ` (attempt ${record.attempt})` : ''}`, this.details(task, record)));
-      if (task.call.executor === 'host_agent') {
-        // Intrinsic functions (get_secret, get_attribute...) are evaluated now, for this attempt only.
-        const inputs = await agentInputs(this, header, task);
-        if (!inputs.ok) return { kind: 'failed', message: inputs.message, logs: [] };
-        const sent = await this.deps.agents.dispatch({
-          tenant: header.tenant,
-          executionId: header.executionId,
-          deploymentId: header.deploymentId,
-          taskId: spec.id,
-          attempt: record.attempt,
-          hostId: task.call.host_id ?? task.context_instance_id,
-          instanceId: task.context_instance_id,
-          name: task.name,
-          plugin: task.call.plugin,
-          operation: task.call.operation,
-          inputs: inputs.value,
-          timeoutSeconds: task.call.timeout,
-          // The agent renews this lease while the operation runs, so a long script is not taken for lost.
-          leaseSeconds: this.deps.config.leaseSeconds,
-        });
-        if (sent === 'sent') return { kind: 'pending' };
-        return { kind: 'retry', message: `No agent is connected for host ${task.call.host_id}: operation ${task.name} waits for it`, afterSeconds: null, recoverableError: true, logs: [] };
-      }
-      return await runCentralOperation(this, header, record, task);
-    } finally {
-      const written = this.emit(events, STARTED_WINDOW_MS);
-      // Handled here so a failed write is not an unhandled rejection before the caller awaits it.
-      written.catch(() => undefined);
-      started.push(written);
+    if (spec.kind === 'wait_for_agent') {
+      const hostId = (spec.task as { host_id: string }).host_id;
+      if (await this.deps.agents.isConnected(header.tenant, hostId)) return { kind: 'succeeded', runtimeProperties: null, logs: [] };
+      return { kind: 'retry', message: `Waiting for the agent of host ${hostId} to connect`, afterSeconds: null, recoverableError: true, logs: [] };
     }
+    const task = stepOf(spec, record.step).task as OperationTask;
+    const shown = stepAttempt(record);
+    const written = this.emit([cloudifyEvent(this.scope(header), 'task_started', `'${task.name}' started on ${task.context_instance_id}${shown > 1 ? ` (attempt ${shown})` : ''}`, this.details(task, record))], STARTED_WINDOW_MS);
+    // Handled here so a failed write is not an unhandled rejection before the caller awaits it.
+    written.catch(() => undefined);
+    started.push(written);
+    if (task.call.executor === 'host_agent') {
+      // Intrinsic functions (get_secret, get_attribute...) are evaluated now, for this attempt only.
+      const inputs = await agentInputs(this, header, task);
+      if (!inputs.ok) return { kind: 'failed', message: inputs.message, logs: [] };
+      const sent = await this.deps.agents.dispatch({
+        tenant: header.tenant,
+        executionId: header.executionId,
+        deploymentId: header.deploymentId,
+        taskId: spec.id,
+        attempt: record.attempt,
+        hostId: task.call.host_id ?? task.context_instance_id,
+        instanceId: task.context_instance_id,
+        name: task.name,
+        plugin: task.call.plugin,
+        operation: task.call.operation,
+        inputs: inputs.value,
+        timeoutSeconds: task.call.timeout,
+        // The agent renews this lease while the operation runs, so a long script is not taken for lost.
+        leaseSeconds: this.deps.config.leaseSeconds,
+      });
+      if (sent === 'sent') return { kind: 'pending' };
+      return { kind: 'retry', message: `No agent is connected for host ${task.call.host_id}: operation ${task.name} waits for it`, afterSeconds: null, recoverableError: true, logs: [] };
+    }
+    return await runCentralOperation(this, header, stepAttempt(record), task);
   }
 
-  details(task: OperationTask, record: { attempt: number; id: string }) {
+  /** Event details of an operation (a segment's step: its own task id and attempt). */
+  details(task: OperationTask, record: { attempt: number; id: string; stepAttempt?: number }) {
     return {
       operation: task.name,
       nodeInstanceId: task.context_instance_id,
       nodeName: task.relationship ? (task.relationship.side === 'target' ? task.relationship.target_node : task.relationship.source_node) : task.node_id,
       sourceId: task.relationship?.source_id ?? null,
       targetId: task.relationship?.target_id ?? null,
-      taskId: record.id,
-      attempt: record.attempt,
+      taskId: task.id,
+      attempt: stepAttempt(record),
     };
   }
 
-  /** Applies an attempt's outcome: complete and release, retry later, or fail. Also the entry point for agent results. */
-  async finishAttempt(header: ExecutionHeader, record: TaskRecord, outcome: AttemptOutcome, chain?: DirectRuns): Promise<void> {
-    if (outcome.kind === 'pending') return;
+  /**
+   * Applies an attempt's outcome: complete and release, retry later, or fail; in a segment, a
+   * finished step that is not the last moves it on instead (advance), and the task to go on with in
+   * this worker is returned. Also the entry point for agent results.
+   */
+  async finishAttempt(header: ExecutionHeader, record: TaskRecord, outcome: AttemptOutcome, chain?: DirectRuns, run?: SegmentRun): Promise<TaskRecord | undefined> {
+    if (outcome.kind === 'pending') return undefined;
     const key = { tenant: header.tenant, executionId: header.executionId };
     const spec = record.spec;
-    const task = spec.kind === 'operation' ? (spec.task as OperationTask) : null;
+    const step = stepOf(spec, record.step);
+    const task = spec.kind === 'operation' ? (step.task as OperationTask) : null;
     const scope = this.scope(header);
     const details = task ? this.details(task, record) : { taskId: spec.id, attempt: record.attempt, nodeInstanceId: spec.task?.instance_id ?? null };
     const label = task ? `'${task.name}' on ${task.context_instance_id}` : `waiting for the agent of ${spec.task?.instance_id}`;
@@ -334,13 +371,8 @@ export class Engine {
     if (outcome.kind === 'succeeded') {
       const initial = new Map<string, InstanceWrite>();
       if (task && outcome.runtimeProperties) initial.set(task.context_instance_id, { runtimeProperties: outcome.runtimeProperties });
-      const { writes, events: stepEvents } = planLocalSteps(scope, spec.after, initial);
-      await applyInstanceWrites(this.deps.store, key.tenant, writes, this.instances, key.executionId);
-      const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'succeeded', isOperation: spec.kind === 'operation', error: null, failExecution: false, now });
-      if (!applied) return this.emit(events);
-      if (task) events.push(cloudifyEvent(scope, 'task_succeeded', `${label} succeeded`, details));
-      await this.emit([...events, ...stepEvents]);
-      return this.release(key, spec, chain);
+      const succeeded = task ? [cloudifyEvent(scope, 'task_succeeded', `${label} succeeded`, details)] : [];
+      return this.goOn(header, record, { outcome: 'succeeded', error: null, initial, logs: events, outcomeEvents: succeeded }, chain, run);
     }
     const call = task?.call;
     const maxRetries = call?.max_retries ?? header.maxRetries;
@@ -351,26 +383,88 @@ export class Engine {
       const sendNow = delay <= this.deps.config.maxQueueDelaySeconds;
       const until = now + delay * 1000 + (sendNow ? this.deps.config.resendAfterSeconds * 1000 : 0);
       const error = outcome.message;
-      if (!(await this.deps.operations.reschedule(key, spec.id, record.attempt, record.retries + 1, error, until))) return this.emit(events);
+      if (!(await this.deps.operations.reschedule(key, spec.id, record.attempt, record.retries + 1, error, until))) return void (await this.emit(events));
       const retryLabel = `[retry ${record.retries + 1}${maxRetries < 0 ? '' : `/${maxRetries}`}]`;
       if (outcome.recoverableError) events.push(cloudifyEvent(scope, 'task_failed', `${label} failed: ${error} ${retryLabel}`, { ...details, error: { message: error, type: 'RecoverableError' } }));
       events.push(cloudifyEvent(scope, 'task_rescheduled', `${label} rescheduled in ${delay} seconds ${retryLabel}`, details));
       await this.emit(events);
       // Longer than SQS can delay: the sweeper sends it when `until` comes.
       if (sendNow) await this.dispatchStarted(key, spec.id, false, record.attempt + 1, delay);
-      return;
+      return undefined;
     }
     const message = outcome.kind === 'retry' && outcome.recoverableError ? `${outcome.message} (retries exhausted: ${record.retries}/${maxRetries})` : outcome.message;
     const errorType = outcome.kind === 'failed' ? 'NonRecoverableError' : 'RecoverableError';
     const ignored = spec.ignore_failure;
+    const failed = cloudifyEvent(scope, 'task_failed', `${label} failed${ignored ? ' (ignored)' : ''}: ${message}`, { ...details, error: { message, type: errorType } });
+    // An ignored failure goes on as a success does (Cloudify runs the tasks after it, set_state included).
+    if (ignored) return this.goOn(header, record, { outcome: 'failed', error: message, initial: new Map(), logs: events, outcomeEvents: [failed] }, chain, run);
     const executionError = `Task failed '${task ? task.name : spec.id}' on node instance ${task ? task.context_instance_id : spec.task?.instance_id}: ${message}`;
-    const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'failed', isOperation: spec.kind === 'operation', error: message, failExecution: !ignored, executionError, now });
-    if (!applied) return this.emit(events);
-    events.push(cloudifyEvent(scope, 'task_failed', `${label} failed${ignored ? ' (ignored)' : ''}: ${message}`, { ...details, error: { message, type: errorType } }));
-    await this.emit(events);
-    if (ignored) return this.release(key, spec, chain);
+    // The failed step counts as finished, with the segment's steps not counted yet.
+    const operations = spec.kind === 'operation' ? record.step + 1 - record.counted : 0;
+    const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'failed', operations, error: message, failExecution: true, executionError, now });
+    if (!applied) return void (await this.emit(events));
+    await this.emit([...events, failed]);
     this.headers.delete(`${key.tenant}#${key.executionId}`);
     await this.requestCheck(key);
+    return undefined;
+  }
+
+  /**
+   * A step that succeeded (or failed, ignored) lets the task go on: its local steps are applied (with
+   * the operation's runtime properties), then the segment moves to its next step (advance), or the
+   * task completes and releases its dependents.
+   */
+  private async goOn(header: ExecutionHeader, record: TaskRecord, done: StepDone, chain?: DirectRuns, run?: SegmentRun): Promise<TaskRecord | undefined> {
+    const key = { tenant: header.tenant, executionId: header.executionId };
+    const spec = record.spec;
+    const { writes, events: stepEvents } = planLocalSteps(this.scope(header), stepOf(spec, record.step).after, done.initial);
+    await applyInstanceWrites(this.deps.store, key.tenant, writes, this.instances, key.executionId);
+    const outcomeEvents = [...done.outcomeEvents, ...stepEvents];
+    if (record.step + 1 < stepCount(spec)) return this.advance(key, record, done.logs, outcomeEvents, chain, run);
+    // Operations the header has not counted yet (a segment counts its steps in batches).
+    const operations = spec.kind === 'operation' ? record.step + 1 - record.counted : 0;
+    const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: done.outcome, operations, error: done.error, failExecution: false, now: this.now() });
+    if (!applied) return void (await this.emit(done.logs));
+    await this.emit([...done.logs, ...outcomeEvents]);
+    return void (await this.release(key, spec, chain));
+  }
+
+  /**
+   * A segment's step finished and another follows: record it (the next step, conditional on this
+   * one) and go on here under a renewed lease, or, once the chain's time is up, queue the rest for
+   * another invocation. The header's finished_operations is moved at most every
+   * STEP_COUNT_INTERVAL_MS (the completion adds what is left), and the step's events are written
+   * with the next steps' (awaited before the worker lets go of the task).
+   */
+  private async advance(key: ExecutionKey, record: TaskRecord, logs: StoredEvent[], outcomeEvents: StoredEvent[], chain?: DirectRuns, run?: SegmentRun): Promise<TaskRecord | undefined> {
+    const now = this.now();
+    const from = record.step;
+    const handOff = !run || now >= (chain?.until ?? now + this.deps.config.directRunSeconds * 1000);
+    const count = !run || handOff || now - run.countedAt >= STEP_COUNT_INTERVAL_MS ? from + 1 - record.counted : 0;
+    const to = handOff ? this.startAs(false, record.attempt + 1) : this.leaseToRenew(record, now);
+    const applied = await this.deps.operations.advanceStep({ key, taskId: record.id, attempt: record.attempt, from, to, count });
+    if (!applied) return void (await this.emit(logs));
+    const written = this.emit([...logs, ...outcomeEvents], handOff ? EMIT_WINDOW_MS : STEP_EMIT_WINDOW_MS);
+    if (run) {
+      written.catch(() => undefined);
+      run.written.push(written);
+      if (count > 0) run.countedAt = now;
+    } else await written;
+    if (handOff) return void (await this.dispatchStarted(key, record.id, false, to!.attempt));
+    const next: TaskRecord = { ...record, step: from + 1, stepAttempt: record.attempt, retries: 0, until: to?.until ?? record.until, counted: count > 0 ? from + 1 : record.counted, error: null };
+    // Fault injection: the worker dies with the next step recorded but not run (the lease ends, the sweeper recovers it).
+    if (this.deps.abandonAfterStep?.(next)) return undefined;
+    return next;
+  }
+
+  /**
+   * The lease a segment's next step runs under: the current one while more than half of it is left
+   * (the step write then leaves the due index alone), else a full new one.
+   */
+  private leaseToRenew(record: TaskRecord, now: number): StartAs | null {
+    const leaseMs = this.deps.config.leaseSeconds * 1000;
+    if (record.until !== null && record.until - now > leaseMs / 2) return null;
+    return this.startAs(false, record.attempt, true);
   }
 
   async requestCheck(key: ExecutionKey, delaySeconds = 0): Promise<void> {

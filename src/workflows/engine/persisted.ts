@@ -9,6 +9,12 @@
  *   its siblings), never removes any, and it is what keeps the cost per operation low: an install
  *   of one instance persists its three lifecycle operations and one head, not ~15 tasks.
  * - Other local tasks (no dependency, or several) are persisted as `local` heads that run inline.
+ * - A chain of central operations, each the only dependent of the one before (an instance's
+ *   create → configure → start, say), is fused into one persisted task of several steps (a
+ *   segment, at most maxSteps): one worker runs them in order, writing its progress (the next step)
+ *   after each one, so the chain costs one claim, one completion and one release instead of one
+ *   per operation. Order is unchanged: each step still starts only after the one before succeeded.
+ *   Operations of host agents (their results arrive later) and wait_for_agent stay tasks of their own.
  * - Leaves feed sinks of at most SINK_FAN_IN, which feed the end task: when `__end__` becomes
  *   ready, every task has succeeded (or failed with ignore_failure) and the execution succeeded.
  */
@@ -20,6 +26,8 @@ export const END_TASK = '__end__';
 export const ROLLBACK_NAMESPACE = 'rollback';
 export const ROLLBACK_END_TASK = `${ROLLBACK_NAMESPACE}/${END_TASK}`;
 const SINK_FAN_IN = 50;
+/** Most operations fused into one segment: a longer chain is split (each part a task of its own). */
+export const DEFAULT_SEGMENT_STEPS = 32;
 
 export type LocalTask = SetStateTask | SendEventTask | MarkerTask;
 
@@ -30,10 +38,25 @@ export interface PersistedTask {
   task: OperationTask | WaitForAgentTask | LocalTask | null;
   /** Local tasks folded in, run in order after the task succeeded. */
   after: LocalTask[];
+  /**
+   * A segment's further operations (kind `operation` only), run in order after `task` and its
+   * `after`: step 0 is `task`, step k is `steps[k - 1]`. Absent for a single operation.
+   */
+  steps?: SegmentStep[];
   dependencies: string[];
   /** `[id, number of dependencies of that task, whether it runs inline]`: the release needs both. */
   dependents: [string, number, boolean][];
   ignore_failure: boolean;
+}
+
+export interface SegmentStep {
+  task: OperationTask;
+  after: LocalTask[];
+}
+
+export interface PersistOptions {
+  /** Most operations per segment (1: no fusion). */
+  maxSteps?: number;
 }
 
 function isLocal(task: GraphTask): task is LocalTask {
@@ -44,7 +67,7 @@ function isLocal(task: GraphTask): task is LocalTask {
  * `namespace` prefixes the sinks and the end task, so a second graph (a rollback) can be persisted
  * in the same execution next to the first without sharing ids (its own task ids are distinct already).
  */
-export function persistGraph(graph: WorkflowGraph, namespace?: string): PersistedTask[] {
+export function persistGraph(graph: WorkflowGraph, namespace?: string, options: PersistOptions = {}): PersistedTask[] {
   const owner = new Map<string, string>();
   const persisted = new Map<string, PersistedTask>();
   for (const task of topologicalOrder(graph)) {
@@ -61,11 +84,58 @@ export function persistGraph(graph: WorkflowGraph, namespace?: string): Persiste
     persisted.set(id, { id, kind, task, after: [], dependencies, dependents: [], ignore_failure: task.ignore_failure });
     owner.set(id, id);
   }
-  const tasks = [...persisted.values()];
+  const tasks = fuseChains([...persisted.values()], options.maxSteps ?? DEFAULT_SEGMENT_STEPS);
   addSinks(tasks, namespace ? `${namespace}/` : '');
   const index = new Map(tasks.map((task) => [task.id, task]));
   for (const task of tasks) for (const dep of task.dependencies) index.get(dep)!.dependents.push([task.id, task.dependencies.length, runsInline(task)]);
   return tasks;
+}
+
+/** A central operation (run by the task worker itself, not handed to an agent). */
+function isCentral(task: PersistedTask): boolean {
+  return task.kind === 'operation' && (task.task as OperationTask).call.executor !== 'host_agent';
+}
+
+/**
+ * Fuses chains of central operations into segments (tasks in topological order, dependencies
+ * already contracted): a task joins the segment of its only dependency when it is that
+ * dependency's only dependent, both ignore failures alike, and the segment has room.
+ */
+function fuseChains(tasks: PersistedTask[], maxSteps: number): PersistedTask[] {
+  if (maxSteps <= 1) return tasks;
+  const dependents = new Map<string, number>();
+  for (const task of tasks) for (const dep of task.dependencies) dependents.set(dep, (dependents.get(dep) ?? 0) + 1);
+  const byId = new Map(tasks.map((task) => [task.id, task]));
+  /** The segment (head task) each fused task now belongs to. */
+  const segmentOf = new Map<string, PersistedTask>();
+  const kept: PersistedTask[] = [];
+  for (const task of tasks) {
+    const dep = task.dependencies.length === 1 ? task.dependencies[0] : undefined;
+    const head = dep === undefined ? undefined : (segmentOf.get(dep) ?? byId.get(dep));
+    const fits = head !== undefined && isCentral(task) && isCentral(head) && dependents.get(dep!) === 1 && head.ignore_failure === task.ignore_failure && 1 + (head.steps?.length ?? 0) < maxSteps;
+    if (fits) {
+      (head.steps ??= []).push({ task: task.task as OperationTask, after: task.after });
+      segmentOf.set(task.id, head);
+      continue;
+    }
+    kept.push(task);
+  }
+  // A dependency on a fused task is a dependency on its segment (only ever on a segment's last step).
+  for (const task of kept) task.dependencies = [...new Set(task.dependencies.map((dep) => segmentOf.get(dep)?.id ?? dep))];
+  return kept;
+}
+
+/** Step `index` of a task: its own operation (0) or a segment's further one. */
+export function stepOf(task: PersistedTask, index: number): { task: PersistedTask['task']; after: LocalTask[] } {
+  if (index === 0) return { task: task.task, after: task.after };
+  const step = task.steps?.[index - 1];
+  if (!step) throw new Error(`Task ${task.id} has no step ${index}`);
+  return step;
+}
+
+/** How many operations a task runs (a segment's steps; 1 for any other operation task, 0 otherwise). */
+export function stepCount(task: PersistedTask): number {
+  return task.kind === 'operation' ? 1 + (task.steps?.length ?? 0) : 0;
 }
 
 function sink(id: string, dependencies: string[]): PersistedTask {
@@ -97,5 +167,5 @@ export function runsInline(task: PersistedTask): boolean {
 
 /** The persisted tasks that count as operations (total_operations). */
 export function operationCount(tasks: PersistedTask[]): number {
-  return tasks.filter((task) => task.kind === 'operation').length;
+  return tasks.reduce((total, task) => total + stepCount(task), 0);
 }

@@ -12,7 +12,7 @@ import { nodeStoreId } from '../../deployments/model';
 import { nodeInstanceRef } from '../../deployments/node-instances';
 import { deploymentEvaluationContext } from '../../deployments/evaluation';
 import { KINDS } from '../../model/kinds';
-import type { ExecutionHeader, TaskRecord } from '../../ports/operation-store';
+import type { ExecutionHeader } from '../../ports/operation-store';
 import type { OperationContext, OperationLogger } from '../../operations/context';
 import { NonRecoverableError, OperationRetry, RecoverableError } from '../../operations/context';
 import type { StoredEvent } from '../../events/model';
@@ -66,7 +66,7 @@ export async function agentInputs(engine: Engine, header: ExecutionHeader, task:
   }
 }
 
-export async function runCentralOperation(engine: Engine, header: ExecutionHeader, record: TaskRecord, task: OperationTask): Promise<AttemptOutcome> {
+export async function runCentralOperation(engine: Engine, header: ExecutionHeader, attempt: number, task: OperationTask): Promise<AttemptOutcome> {
   const logs: LogLine[] = [];
   const logger: OperationLogger = {
     debug: (message) => logs.push({ level: 'debug', message }),
@@ -96,7 +96,7 @@ export async function runCentralOperation(engine: Engine, header: ExecutionHeade
       deploymentId: header.deploymentId,
       tenant: header.tenant,
       inputs,
-      attempt: record.attempt,
+      attempt,
       maxRetries: task.call.max_retries ?? header.maxRetries,
       node: async () => {
         const data = await instance();

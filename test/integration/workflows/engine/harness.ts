@@ -20,6 +20,7 @@ export const ENGINE_ENV = {
   STRATUS_QUEUED_POLL: '1',
   STRATUS_OPERATION_LEASE: '8',
   STRATUS_RESEND_AFTER: '3',
+  STRATUS_DIRECT_RUN_BUDGET: '10',
 };
 
 export interface Harness {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildInstallGraph, buildUninstallGraph, countOperations } from '../../../../src/workflows';
 import type { GraphTask, WorkflowGraph } from '../../../../src/workflows';
-import { END_TASK, operationCount, persistGraph, runsInline } from '../../../../src/workflows/engine/persisted';
+import { END_TASK, operationCount, persistGraph, runsInline, stepOf } from '../../../../src/workflows/engine/persisted';
 import type { PersistedTask } from '../../../../src/workflows/engine/persisted';
 import { deployment } from '../helpers';
 
@@ -30,7 +30,7 @@ const byId = (tasks: PersistedTask[]) => new Map(tasks.map((task) => [task.id, t
 
 describe('persistGraph on hand-made graphs', () => {
   it('folds a chain of single-dependency local steps into the operation they follow, in order', () => {
-    const tasks = persistGraph(graph([state('initializing'), operation('create', ['initializing']), state('created', ['create']), state('configuring', ['created']), operation('configure', ['configuring']), state('configured', ['configure'])]));
+    const tasks = persistGraph(graph([state('initializing'), operation('create', ['initializing']), state('created', ['create']), state('configuring', ['created']), operation('configure', ['configuring']), state('configured', ['configure'])]), undefined, { maxSteps: 1 });
     const index = byId(tasks);
     expect([...index.keys()]).toEqual(['initializing', 'create', 'configure', END_TASK]);
     expect(index.get('initializing')).toMatchObject({ kind: 'local', dependencies: [], after: [] });
@@ -44,6 +44,48 @@ describe('persistGraph on hand-made graphs', () => {
     expect(index.get('configure')!.dependents).toEqual([[END_TASK, 1, true]]);
   });
 
+  it('fuses a chain of central operations into one segment, steps in order with their local steps', () => {
+    const tasks = persistGraph(graph([state('initializing'), operation('create', ['initializing']), state('created', ['create']), operation('configure', ['created']), state('configured', ['configure']), operation('start', ['configured'])]));
+    const index = byId(tasks);
+    expect([...index.keys()]).toEqual(['initializing', 'create', END_TASK]);
+    const segment = index.get('create')!;
+    expect(segment.after.map((t) => t.id)).toEqual(['created']);
+    expect(segment.steps!.map((step) => [step.task.id, step.after.map((t) => t.id)])).toEqual([['configure', ['configured']], ['start', []]]);
+    expect(segment.dependents).toEqual([[END_TASK, 1, true]]);
+    expect(index.get('initializing')!.dependents).toEqual([['create', 1, false]]);
+    expect(operationCount(tasks)).toBe(3);
+    expect(stepOf(segment, 2).task!.id).toBe('start');
+  });
+
+  it('does not fuse across a fork or a join, host-agent operations, differing ignore_failure, or past maxSteps', () => {
+    const agent = (id: string, deps: string[]): GraphTask => {
+      const op = operation(id, deps) as Extract<GraphTask, { kind: 'operation' }>;
+      return { ...op, call: { ...op.call, executor: 'host_agent', host_id: 'h' } };
+    };
+    const tasks = persistGraph(
+      graph([
+        operation('a'),
+        operation('b', ['a']),
+        operation('c', ['a']), // a forks: neither b nor c joins a
+        operation('d', ['b', 'c']), // a join
+        agent('e', ['d']),
+        operation('f', ['e']), // after an agent operation
+        { ...operation('g', ['f']), ignore_failure: true },
+        operation('h1'),
+        operation('h2', ['h1']),
+        operation('h3', ['h2']),
+      ]),
+      undefined,
+      { maxSteps: 2 },
+    );
+    const index = byId(tasks);
+    expect([...index.keys()].filter((id) => id !== END_TASK && !id.startsWith('__sink')).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h1', 'h3']);
+    expect(index.get('h1')!.steps!.map((step) => step.task.id)).toEqual(['h2']);
+    expect(index.get('h3')!.dependencies).toEqual(['h1']);
+    for (const id of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) expect(index.get(id)!.steps).toBeUndefined();
+    expect(operationCount(tasks)).toBe(10);
+  });
+
   it('keeps a local step with several dependencies (a join) as an inline head, and dedupes dependencies', () => {
     const tasks = persistGraph(graph([operation('a'), operation('b'), marker('join', ['a', 'b', 'a']), operation('c', ['join'])]));
     const index = byId(tasks);
@@ -55,7 +97,7 @@ describe('persistGraph on hand-made graphs', () => {
   });
 
   it('two folded steps leading to one task count as one dependency on their owner', () => {
-    const tasks = persistGraph(graph([operation('a'), state('s1', ['a']), state('s2', ['a']), operation('b', ['s1', 's2'])]));
+    const tasks = persistGraph(graph([operation('a'), state('s1', ['a']), state('s2', ['a']), operation('b', ['s1', 's2'])]), undefined, { maxSteps: 1 });
     const index = byId(tasks);
     expect(index.get('a')!.after.map((t) => t.id)).toEqual(['s1', 's2']);
     expect(index.get('b')!.dependencies).toEqual(['a']);
@@ -85,8 +127,12 @@ describe('persistGraph on hand-made graphs', () => {
 function placement(tasks: PersistedTask[]): Map<string, { owner: string; position: number }> {
   const at = new Map<string, { owner: string; position: number }>();
   for (const task of tasks) {
-    if (task.task) at.set(task.task.id, { owner: task.id, position: 0 });
-    task.after.forEach((step, i) => at.set(step.id, { owner: task.id, position: i + 1 }));
+    let position = 0;
+    // A segment runs its steps in order: each operation, then its local steps.
+    for (const step of [{ task: task.task, after: task.after }, ...(task.steps ?? [])]) {
+      if (step.task) at.set(step.task.id, { owner: task.id, position: position++ });
+      for (const local of step.after) at.set(local.id, { owner: task.id, position: position++ });
+    }
   }
   return at;
 }
