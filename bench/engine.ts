@@ -19,6 +19,7 @@
  *   npm run bench:engine
  *   npm run bench:engine -- --hosts 10 --apps 100 --concurrent 10 --concurrent-hosts 2 --concurrent-apps 50
  *   npm run bench:engine -- --hosts 2 --apps 50 --concurrent 0 --poller-concurrency 8   (quick; 8 batches in flight per queue)
+ *   npm run bench:engine -- --warmup 1000   (steady state: 1,000 app instances installed and uninstalled first, not counted)
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -46,6 +47,9 @@ const { values: args } = parseArgs({
     'concurrent-apps': { type: 'string', default: '50' },
     'put-samples': { type: 'string', default: '300' },
     'skip-single': { type: 'boolean', default: false },
+    // Installs and uninstalls this many app instances (2 hosts) first, outside the figures: both
+    // processes' JITs warm up, as in a runtime that has been running for a while (0 = cold).
+    warmup: { type: 'string', default: '0' },
     // Batches in flight per queue (the local pollers' stand-in for Lambda's concurrent invocations).
     'poller-concurrency': { type: 'string', default: '' },
   },
@@ -272,6 +276,12 @@ async function main(): Promise<void> {
   const rest = new Rest(runtime);
   const results: RunResult[] = [];
   try {
+    if (num('warmup') > 0) {
+      const t = Date.now();
+      await rest.deploy('warmup', blueprint(2, Math.ceil(num('warmup') / 2)));
+      for (const workflow of ['install', 'uninstall']) await runWorkflow(rest, `warm-up ${workflow}`, ['warmup'], workflow);
+      console.log(`Warm-up: installed and uninstalled ${num('warmup')} app instances (not in the figures) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    }
     const put = await barePutItem(runtime, num('put-samples'));
     console.log(`Bare PutItem round trip (DynamoDB Local, sequential): median ${put.median.toFixed(2)} ms, mean ${put.mean.toFixed(2)} ms, p99 ${put.p99.toFixed(2)} ms`);
     if (!args['skip-single']) {

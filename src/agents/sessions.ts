@@ -19,6 +19,7 @@ import type { ConnectionGateway, Principal } from '../ports/connections';
 import type { FileStore } from '../ports/file-store';
 import type { ExecutionHeader, TaskRecord } from '../ports/operation-store';
 import type { Engine } from '../workflows/engine';
+import { agentOperation } from '../workflows/engine/persisted';
 import type { OperationTask } from '../workflows/graph';
 import { agentRef } from './records';
 import type { AgentData } from './records';
@@ -70,8 +71,8 @@ async function ownTask(deps: AgentSessionDeps, agent: Principal, ref: OperationR
   const key = { tenant: agent.tenant ?? '', executionId: ref.execution_id };
   const [header, record] = await Promise.all([operations.getHeader(key), operations.getTask(key, ref.task_id)]);
   if (!header || !record || record.spec.kind !== 'operation') return 'unknown_operation';
-  const task = record.spec.task as OperationTask;
-  if (task.call.executor !== 'host_agent' || (task.call.host_id ?? task.context_instance_id) !== agent.id) return 'not_this_host';
+  const task = agentOperation(record.spec);
+  if (!task || (task.call.host_id ?? task.context_instance_id) !== agent.id) return 'not_this_host';
   return { header, record, task };
 }
 

@@ -150,9 +150,9 @@ export interface OperationStore {
   /**
    * A segment's step `from` finished: running (at attempt, at step `from`) → step `from + 1`, retries
    * reset, and `to` when given (running at the same attempt under a new lease, or queued at the next
-   * attempt to go on in another invocation; without it the task stays running under its lease). `count` > 0 also adds that many operations to the header's
-   * finished_operations (one transaction, refused once the execution ended) and sets `counted` to
-   * `from + 1`. False when stale.
+   * attempt to go on in another invocation; without it the task stays running under its lease).
+   * `count` > 0 also adds that many operations to the header's finished_operations and to the
+   * task's `counted` (one transaction, refused once the execution ended). False when stale.
    */
   advanceStep(write: StepWrite): Promise<boolean>;
   /** running (at attempt) → queued at attempt+1 (a retry), delayed until `until` when given. */

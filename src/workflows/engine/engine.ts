@@ -33,7 +33,7 @@ import { applyInstanceWrites, planLocalSteps } from './local-steps';
 import type { InstanceWrite } from './local-steps';
 import { EXECUTION_CHECK_KIND, TASK_RUN_KIND } from './messages';
 import type { TaskRunMessage } from './messages';
-import { END_TASK, ROLLBACK_END_TASK, runsInline, stepCount, stepOf } from './persisted';
+import { END_TASK, isLocalStep, localStepsOf, operationsThrough, ROLLBACK_END_TASK, runsInline, stepCount, stepOf } from './persisted';
 import type { PersistedTask } from './persisted';
 import { agentInputs, runCentralOperation } from './runner';
 import type { AttemptOutcome } from './runner';
@@ -73,13 +73,15 @@ const EMIT_WINDOW_MS = 5;
 /** A task's task_started may wait this long for the outcome's events (one write for both). */
 const STARTED_WINDOW_MS = 250;
 /**
- * Direct runs: a worker that finishes a task runs the first operation task that finish starts itself,
+ * Direct runs: a worker that finishes a task runs the operation tasks that finish starts itself,
  * started straight as running under a full lease (no queue round trip, no claim: one write instead
  * of three requests plus the SQS send, receive and delete). A chain of such runs ends after this many
- * links or once `directRunSeconds` (config) have passed since its message arrived, so one invocation never holds a
- * long stretch of the graph; the other tasks started by a finish go through the queue as before.
+ * links or once `directRunSeconds` (config) have passed since its message arrived (a segment then
+ * hands its next step to the queue), so one invocation never holds a long stretch of the graph.
  */
 const DIRECT_RUN_DEPTH = 20;
+/** Most direct runs one engine has going at once; tasks started beyond it go through the queue. */
+const MAX_DIRECT_RUNS = 32;
 /**
  * Segments (persisted.ts): the steps' finished operations are added to the header at most this
  * often (the task item keeps how many it counted, so the completion adds the rest), and their
@@ -119,6 +121,8 @@ export class Engine {
   private readonly now: () => number;
   private readonly headers = new Map<string, { header: Promise<ExecutionHeader | undefined>; at: number }>();
   private readonly batcher: EventBatcher;
+  /** Direct runs going on in this engine (see MAX_DIRECT_RUNS). */
+  private directRuns = 0;
   /** Node instances this engine last wrote (version-checked writes skip their read when still current). */
   readonly instances: InstanceCache = new Map();
 
@@ -186,7 +190,14 @@ export class Engine {
       if (record && record.state === 'running' && record.attempt === attempt) await this.runInline(key, record, chain);
       return;
     }
-    if (started && started.state === 'running' && started.attempt === attempt) return this.runHeld(key, started, chain);
+    if (started && started.state === 'running' && started.attempt === attempt) {
+      this.directRuns++;
+      try {
+        return await this.runHeld(key, started, chain);
+      } finally {
+        this.directRuns--;
+      }
+    }
     const message: TaskRunMessage = { kind: TASK_RUN_KIND, tenant: key.tenant, execution_id: key.executionId, task_id: taskId, attempt };
     await this.deps.queues.send('tasks', message, delaySeconds > 0 ? { delaySeconds } : undefined);
   }
@@ -208,14 +219,10 @@ export class Engine {
   async release(key: ExecutionKey, spec: PersistedTask, chain?: DirectRuns): Promise<void> {
     const header = await this.header(key);
     const dispatching = header?.status === 'running';
-    let direct = dispatching && chain !== undefined && chain.depth < DIRECT_RUN_DEPTH && this.now() < chain.until;
+    const direct = dispatching && chain !== undefined && chain.depth < DIRECT_RUN_DEPTH && this.now() < chain.until;
     const next = chain && { depth: chain.depth + 1, until: chain.until };
-    // Decided just before each start write (one direct run per release: the first start to be written).
-    const startAs = (inline: boolean) => {
-      const run = direct && !inline;
-      if (run) direct = false;
-      return this.startAs(inline, 1, run);
-    };
+    // Decided just before each start write, while this engine runs fewer than MAX_DIRECT_RUNS.
+    const startAs = (inline: boolean) => this.startAs(inline, 1, direct && !inline && this.directRuns < MAX_DIRECT_RUNS);
     await this.parallel(spec.dependents, async ([id, count, inline]) => {
       const result = await this.deps.operations.recordDependency(key, id, spec.id, count, dispatching && count === 1 ? startAs(inline) : null);
       if (!dispatching) return;
@@ -238,8 +245,7 @@ export class Engine {
     const header = await this.header(key);
     if (!header) return;
     const spec = record.spec;
-    const steps = spec.task && spec.kind === 'local' ? [spec.task as never, ...spec.after] : spec.after;
-    const { writes, events } = planLocalSteps(this.scope(header), steps);
+    const { writes, events } = planLocalSteps(this.scope(header), localStepsOf(spec, 0));
     await applyInstanceWrites(this.deps.store, key.tenant, writes, this.instances, key.executionId);
     await this.emit(events);
     const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'succeeded', operations: 0, error: null, failExecution: false, now: this.now() });
@@ -276,7 +282,7 @@ export class Engine {
         if (header.status !== 'running') {
           // Cancelling (or ended): do not start new work; the task stays unfinished for a resume
           // (a segment at its current step; the steps it finished count now).
-          await this.deps.operations.complete({ key, taskId: record.id, attempt: record.attempt, outcome: 'failed', operations: record.step - record.counted, error: 'Not run: the execution was cancelled', failExecution: false, now: this.now() });
+          await this.deps.operations.complete({ key, taskId: record.id, attempt: record.attempt, outcome: 'failed', operations: operationsThrough(record.spec, record.step - 1) - record.counted, error: 'Not run: the execution was cancelled', failExecution: false, now: this.now() });
           return;
         }
         const outcome = await this.attempt(header, record, run.written);
@@ -307,6 +313,8 @@ export class Engine {
       if (await this.deps.agents.isConnected(header.tenant, hostId)) return { kind: 'succeeded', runtimeProperties: null, logs: [] };
       return { kind: 'retry', message: `Waiting for the agent of host ${hostId} to connect`, afterSeconds: null, recoverableError: true, logs: [] };
     }
+    // A segment's local step 0 (its local steps are applied as the step's outcome, see goOn).
+    if (isLocalStep(spec, record.step)) return { kind: 'succeeded', runtimeProperties: null, logs: [] };
     const task = stepOf(spec, record.step).task as OperationTask;
     const shown = stepAttempt(record);
     const written = this.emit([cloudifyEvent(this.scope(header), 'task_started', `'${task.name}' started on ${task.context_instance_id}${shown > 1 ? ` (attempt ${shown})` : ''}`, this.details(task, record))], STARTED_WINDOW_MS);
@@ -361,11 +369,10 @@ export class Engine {
     if (outcome.kind === 'pending') return undefined;
     const key = { tenant: header.tenant, executionId: header.executionId };
     const spec = record.spec;
-    const step = stepOf(spec, record.step);
-    const task = spec.kind === 'operation' ? (step.task as OperationTask) : null;
+    const task = spec.kind === 'operation' && !isLocalStep(spec, record.step) ? (stepOf(spec, record.step).task as OperationTask) : null;
     const scope = this.scope(header);
     const details = task ? this.details(task, record) : { taskId: spec.id, attempt: record.attempt, nodeInstanceId: spec.task?.instance_id ?? null };
-    const label = task ? `'${task.name}' on ${task.context_instance_id}` : `waiting for the agent of ${spec.task?.instance_id}`;
+    const label = task ? `'${task.name}' on ${task.context_instance_id}` : spec.kind === 'wait_for_agent' ? `waiting for the agent of ${spec.task?.instance_id}` : `'${spec.id}' (local steps)`;
     const events: StoredEvent[] = outcome.logs.map((line) => cloudifyLog(scope, line.level, line.message, details));
     const now = this.now();
     if (outcome.kind === 'succeeded') {
@@ -400,7 +407,7 @@ export class Engine {
     if (ignored) return this.goOn(header, record, { outcome: 'failed', error: message, initial: new Map(), logs: events, outcomeEvents: [failed] }, chain, run);
     const executionError = `Task failed '${task ? task.name : spec.id}' on node instance ${task ? task.context_instance_id : spec.task?.instance_id}: ${message}`;
     // The failed step counts as finished, with the segment's steps not counted yet.
-    const operations = spec.kind === 'operation' ? record.step + 1 - record.counted : 0;
+    const operations = operationsThrough(spec, record.step) - record.counted;
     const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'failed', operations, error: message, failExecution: true, executionError, now });
     if (!applied) return void (await this.emit(events));
     await this.emit([...events, failed]);
@@ -417,12 +424,12 @@ export class Engine {
   private async goOn(header: ExecutionHeader, record: TaskRecord, done: StepDone, chain?: DirectRuns, run?: SegmentRun): Promise<TaskRecord | undefined> {
     const key = { tenant: header.tenant, executionId: header.executionId };
     const spec = record.spec;
-    const { writes, events: stepEvents } = planLocalSteps(this.scope(header), stepOf(spec, record.step).after, done.initial);
+    const { writes, events: stepEvents } = planLocalSteps(this.scope(header), localStepsOf(spec, record.step), done.initial);
     await applyInstanceWrites(this.deps.store, key.tenant, writes, this.instances, key.executionId);
     const outcomeEvents = [...done.outcomeEvents, ...stepEvents];
     if (record.step + 1 < stepCount(spec)) return this.advance(key, record, done.logs, outcomeEvents, chain, run);
     // Operations the header has not counted yet (a segment counts its steps in batches).
-    const operations = spec.kind === 'operation' ? record.step + 1 - record.counted : 0;
+    const operations = operationsThrough(spec, record.step) - record.counted;
     const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: done.outcome, operations, error: done.error, failExecution: false, now: this.now() });
     if (!applied) return void (await this.emit(done.logs));
     await this.emit([...done.logs, ...outcomeEvents]);
@@ -440,7 +447,7 @@ export class Engine {
     const now = this.now();
     const from = record.step;
     const handOff = !run || now >= (chain?.until ?? now + this.deps.config.directRunSeconds * 1000);
-    const count = !run || handOff || now - run.countedAt >= STEP_COUNT_INTERVAL_MS ? from + 1 - record.counted : 0;
+    const count = !run || handOff || now - run.countedAt >= STEP_COUNT_INTERVAL_MS ? operationsThrough(record.spec, from) - record.counted : 0;
     const to = handOff ? this.startAs(false, record.attempt + 1) : this.leaseToRenew(record, now);
     const applied = await this.deps.operations.advanceStep({ key, taskId: record.id, attempt: record.attempt, from, to, count });
     if (!applied) return void (await this.emit(logs));
@@ -451,7 +458,7 @@ export class Engine {
       if (count > 0) run.countedAt = now;
     } else await written;
     if (handOff) return void (await this.dispatchStarted(key, record.id, false, to!.attempt));
-    const next: TaskRecord = { ...record, step: from + 1, stepAttempt: record.attempt, retries: 0, until: to?.until ?? record.until, counted: count > 0 ? from + 1 : record.counted, error: null };
+    const next: TaskRecord = { ...record, step: from + 1, stepAttempt: record.attempt, retries: 0, until: to?.until ?? record.until, counted: record.counted + count, error: null };
     // Fault injection: the worker dies with the next step recorded but not run (the lease ends, the sweeper recovers it).
     if (this.deps.abandonAfterStep?.(next)) return undefined;
     return next;

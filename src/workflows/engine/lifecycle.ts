@@ -17,12 +17,11 @@ import type { ExecutionHeader, ExecutionKey } from '../../ports/operation-store'
 import { countOperations, describeGraph, formatDryRun } from '../analysis';
 import { builtinWorkflow, isScaleWorkflow } from '../builtins';
 import type { GraphDeployment, GraphNode } from '../deployment';
-import type { OperationTask } from '../graph';
 import { WorkflowGraphError } from '../errors';
 import { buildCustomWorkflowGraph, CustomWorkflowError, customWorkflowMapping } from '../custom';
 import type { Engine } from './engine';
 import { rememberInstances } from './local-steps';
-import { operationCount, persistGraph } from './persisted';
+import { agentOperation, operationCount, persistGraph } from './persisted';
 import { continueScaleRollback, prepareScaleBuild, scaleDryRunGraph, scaleSettled, settleScale } from './scale-run';
 
 /** How long one workflow-worker invocation spends deleting a deployment's records (its timeout is 300 s). */
@@ -393,13 +392,11 @@ export class ExecutionLifecycle {
    */
   private async killAgentOperations(key: ExecutionKey): Promise<void> {
     const tasks = await this.deps.operations.listTasks(key);
-    const running = tasks.filter((record) => record.state === 'running' && record.spec.kind === 'operation' && (record.spec.task as OperationTask).call.executor === 'host_agent');
-    await Promise.all(
-      running.map((record) => {
-        const task = record.spec.task as OperationTask;
-        return this.deps.agents.cancel(key.tenant, task.call.host_id ?? task.context_instance_id, key.executionId, record.id).catch(() => false);
-      }),
-    );
+    const running = tasks.flatMap((record) => {
+      const task = record.state === 'running' ? agentOperation(record.spec) : undefined;
+      return task ? [{ record, task }] : [];
+    });
+    await Promise.all(running.map(({ record, task }) => this.deps.agents.cancel(key.tenant, task.call.host_id ?? task.context_instance_id, key.executionId, record.id).catch(() => false)));
   }
 
   // ----- resume -----

@@ -11,10 +11,12 @@
  * - Other local tasks (no dependency, or several) are persisted as `local` heads that run inline.
  * - A chain of central operations, each the only dependent of the one before (an instance's
  *   create → configure → start, say), is fused into one persisted task of several steps (a
- *   segment, at most maxSteps): one worker runs them in order, writing its progress (the next step)
- *   after each one, so the chain costs one claim, one completion and one release instead of one
- *   per operation. Order is unchanged: each step still starts only after the one before succeeded.
- *   Operations of host agents (their results arrive later) and wait_for_agent stay tasks of their own.
+ *   segment, at most maxSteps operations): one worker runs them in order, writing its progress (the
+ *   next step) after each one, so the chain costs one claim, one completion and one release instead
+ *   of one per operation. A local head whose only dependent starts such a chain leads it as a local
+ *   step 0 (its local steps only). Order is unchanged: each step still starts only after the one
+ *   before succeeded. Operations of host agents (their results arrive later) and wait_for_agent
+ *   stay tasks of their own.
  * - Leaves feed sinks of at most SINK_FAN_IN, which feed the end task: when `__end__` becomes
  *   ready, every task has succeeded (or failed with ignore_failure) and the execution succeeded.
  */
@@ -40,7 +42,8 @@ export interface PersistedTask {
   after: LocalTask[];
   /**
    * A segment's further operations (kind `operation` only), run in order after `task` and its
-   * `after`: step 0 is `task`, step k is `steps[k - 1]`. Absent for a single operation.
+   * `after`: step 0 is `task` (an operation, or a local head leading the segment), step k is
+   * `steps[k - 1]`. Absent for a single operation.
    */
   steps?: SegmentStep[];
   dependencies: string[];
@@ -55,11 +58,11 @@ export interface SegmentStep {
 }
 
 export interface PersistOptions {
-  /** Most operations per segment (1: no fusion). */
+  /** Most operations per segment (1: no fusion, also of local heads). */
   maxSteps?: number;
 }
 
-function isLocal(task: GraphTask): task is LocalTask {
+function isLocal(task: Pick<GraphTask, 'kind'>): task is LocalTask {
   return task.kind === 'set_state' || task.kind === 'send_event' || task.kind === 'marker';
 }
 
@@ -93,13 +96,14 @@ export function persistGraph(graph: WorkflowGraph, namespace?: string, options: 
 
 /** A central operation (run by the task worker itself, not handed to an agent). */
 function isCentral(task: PersistedTask): boolean {
-  return task.kind === 'operation' && (task.task as OperationTask).call.executor !== 'host_agent';
+  return task.kind === 'operation' && !agentOperation(task);
 }
 
 /**
  * Fuses chains of central operations into segments (tasks in topological order, dependencies
  * already contracted): a task joins the segment of its only dependency when it is that
- * dependency's only dependent, both ignore failures alike, and the segment has room.
+ * dependency's only dependent, both ignore failures alike, and the segment has room. A local head
+ * can start a segment (it becomes its local step 0).
  */
 function fuseChains(tasks: PersistedTask[], maxSteps: number): PersistedTask[] {
   if (maxSteps <= 1) return tasks;
@@ -112,8 +116,10 @@ function fuseChains(tasks: PersistedTask[], maxSteps: number): PersistedTask[] {
   for (const task of tasks) {
     const dep = task.dependencies.length === 1 ? task.dependencies[0] : undefined;
     const head = dep === undefined ? undefined : (segmentOf.get(dep) ?? byId.get(dep));
-    const fits = head !== undefined && isCentral(task) && isCentral(head) && dependents.get(dep!) === 1 && head.ignore_failure === task.ignore_failure && 1 + (head.steps?.length ?? 0) < maxSteps;
+    const canLead = head !== undefined && (isCentral(head) || head.kind === 'local');
+    const fits = canLead && isCentral(task) && dependents.get(dep!) === 1 && head.ignore_failure === task.ignore_failure && operationsIn(head) < maxSteps;
     if (fits) {
+      head.kind = 'operation';
       (head.steps ??= []).push({ task: task.task as OperationTask, after: task.after });
       segmentOf.set(task.id, head);
       continue;
@@ -125,7 +131,7 @@ function fuseChains(tasks: PersistedTask[], maxSteps: number): PersistedTask[] {
   return kept;
 }
 
-/** Step `index` of a task: its own operation (0) or a segment's further one. */
+/** Step `index` of a task: its own task (0) or a segment's further operation. */
 export function stepOf(task: PersistedTask, index: number): { task: PersistedTask['task']; after: LocalTask[] } {
   if (index === 0) return { task: task.task, after: task.after };
   const step = task.steps?.[index - 1];
@@ -133,9 +139,37 @@ export function stepOf(task: PersistedTask, index: number): { task: PersistedTas
   return step;
 }
 
-/** How many operations a task runs (a segment's steps; 1 for any other operation task, 0 otherwise). */
+/** Whether step `index` runs local steps only (a local head, alone or leading a segment). */
+export function isLocalStep(task: PersistedTask, index: number): boolean {
+  return index === 0 && task.task !== null && isLocal(task.task);
+}
+
+/** The local steps step `index` applies: after its operation, or all of them for a local step. */
+export function localStepsOf(task: PersistedTask, index: number): LocalTask[] {
+  const step = stepOf(task, index);
+  return isLocalStep(task, index) ? [step.task as LocalTask, ...step.after] : step.after;
+}
+
+/** How many steps a dispatched task runs (a segment's, a local step 0 included; 1 for any other operation task, 0 otherwise). */
 export function stepCount(task: PersistedTask): number {
   return task.kind === 'operation' ? 1 + (task.steps?.length ?? 0) : 0;
+}
+
+/** The operations among steps 0..index of a task (a local step is not one). */
+export function operationsThrough(task: PersistedTask, index: number): number {
+  if (task.kind !== 'operation' || index < 0) return 0;
+  return index + 1 - (isLocalStep(task, 0) ? 1 : 0);
+}
+
+/** The host-agent operation a task runs, if it is one (segments never are: they run centrally). */
+export function agentOperation(task: PersistedTask): OperationTask | undefined {
+  const op = task.kind === 'operation' ? task.task : null;
+  return op?.kind === 'operation' && op.call.executor === 'host_agent' ? op : undefined;
+}
+
+/** The operations a task runs. */
+export function operationsIn(task: PersistedTask): number {
+  return operationsThrough(task, stepCount(task) - 1);
 }
 
 function sink(id: string, dependencies: string[]): PersistedTask {
@@ -167,5 +201,5 @@ export function runsInline(task: PersistedTask): boolean {
 
 /** The persisted tasks that count as operations (total_operations). */
 export function operationCount(tasks: PersistedTask[]): number {
-  return tasks.reduce((total, task) => total + stepCount(task), 0);
+  return tasks.reduce((total, task) => total + operationsIn(task), 0);
 }

@@ -7,7 +7,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildInstallGraph, buildUninstallGraph, countOperations } from '../../../../src/workflows';
 import type { GraphTask, WorkflowGraph } from '../../../../src/workflows';
-import { END_TASK, operationCount, persistGraph, runsInline, stepOf } from '../../../../src/workflows/engine/persisted';
+import { END_TASK, isLocalStep, localStepsOf, operationCount, operationsThrough, persistGraph, runsInline, stepCount, stepOf } from '../../../../src/workflows/engine/persisted';
 import type { PersistedTask } from '../../../../src/workflows/engine/persisted';
 import { deployment } from '../helpers';
 
@@ -44,17 +44,31 @@ describe('persistGraph on hand-made graphs', () => {
     expect(index.get('configure')!.dependents).toEqual([[END_TASK, 1, true]]);
   });
 
-  it('fuses a chain of central operations into one segment, steps in order with their local steps', () => {
+  it('fuses a chain of central operations into one segment led by its local head, steps in order with their local steps', () => {
     const tasks = persistGraph(graph([state('initializing'), operation('create', ['initializing']), state('created', ['create']), operation('configure', ['created']), state('configured', ['configure']), operation('start', ['configured'])]));
     const index = byId(tasks);
-    expect([...index.keys()]).toEqual(['initializing', 'create', END_TASK]);
-    const segment = index.get('create')!;
-    expect(segment.after.map((t) => t.id)).toEqual(['created']);
-    expect(segment.steps!.map((step) => [step.task.id, step.after.map((t) => t.id)])).toEqual([['configure', ['configured']], ['start', []]]);
+    expect([...index.keys()]).toEqual(['initializing', END_TASK]);
+    const segment = index.get('initializing')!;
+    // Step 0 is the head's local steps only; then each operation with the local steps folded after it.
+    expect(segment).toMatchObject({ kind: 'operation', dependencies: [], after: [] });
+    expect(isLocalStep(segment, 0)).toBe(true);
+    expect(localStepsOf(segment, 0).map((t) => t.id)).toEqual(['initializing']);
+    expect(segment.steps!.map((step) => [step.task.id, step.after.map((t) => t.id)])).toEqual([['create', ['created']], ['configure', ['configured']], ['start', []]]);
     expect(segment.dependents).toEqual([[END_TASK, 1, true]]);
-    expect(index.get('initializing')!.dependents).toEqual([['create', 1, false]]);
+    expect(runsInline(segment)).toBe(false);
+    expect(stepCount(segment)).toBe(4);
+    expect([0, 1, 2, 3].map((step) => operationsThrough(segment, step))).toEqual([0, 1, 2, 3]);
     expect(operationCount(tasks)).toBe(3);
-    expect(stepOf(segment, 2).task!.id).toBe('start');
+    expect(stepOf(segment, 3).task!.id).toBe('start');
+  });
+
+  it('a chain that starts with an operation is a segment of operations only', () => {
+    const tasks = persistGraph(graph([operation('create'), state('created', ['create']), operation('configure', ['created'])]));
+    const segment = byId(tasks).get('create')!;
+    expect(isLocalStep(segment, 0)).toBe(false);
+    expect(segment.steps!.map((step) => step.task.id)).toEqual(['configure']);
+    expect([0, 1].map((step) => operationsThrough(segment, step))).toEqual([1, 2]);
+    expect(operationCount(tasks)).toBe(2);
   });
 
   it('does not fuse across a fork or a join, host-agent operations, differing ignore_failure, or past maxSteps', () => {
@@ -86,14 +100,28 @@ describe('persistGraph on hand-made graphs', () => {
     expect(operationCount(tasks)).toBe(10);
   });
 
-  it('keeps a local step with several dependencies (a join) as an inline head, and dedupes dependencies', () => {
-    const tasks = persistGraph(graph([operation('a'), operation('b'), marker('join', ['a', 'b', 'a']), operation('c', ['join'])]));
+  it('keeps a local step with several dependencies (a join) as an inline head without fusion, and dedupes dependencies', () => {
+    const tasks = persistGraph(graph([operation('a'), operation('b'), marker('join', ['a', 'b', 'a']), operation('c', ['join'])]), undefined, { maxSteps: 1 });
     const index = byId(tasks);
     expect(index.get('join')).toMatchObject({ kind: 'local', dependencies: ['a', 'b'] });
     expect(runsInline(index.get('join')!)).toBe(true);
     expect(index.get('a')!.dependents).toEqual([['join', 2, true]]);
     expect(index.get('c')).toMatchObject({ dependencies: ['join'] });
     expect(operationCount(tasks)).toBe(3);
+  });
+
+  it('a join head whose only dependent is a central operation leads its segment (dispatched, not inline)', () => {
+    const tasks = persistGraph(graph([operation('a'), operation('b'), marker('join', ['a', 'b', 'a']), operation('c', ['join'])]));
+    const index = byId(tasks);
+    expect(index.get('join')).toMatchObject({ kind: 'operation', dependencies: ['a', 'b'] });
+    expect(index.get('join')!.steps!.map((step) => step.task.id)).toEqual(['c']);
+    expect(index.has('c')).toBe(false);
+    expect(index.get('a')!.dependents).toEqual([['join', 2, false]]);
+    expect(operationCount(tasks)).toBe(3);
+    // With two dependents the head stays an inline local task.
+    const forked = byId(persistGraph(graph([operation('a'), marker('join', ['a']), operation('c', ['join']), operation('d', ['join'])])));
+    expect(forked.get('a')!.after.map((t) => t.id)).toEqual(['join']);
+    expect(forked.get('c')!.dependencies).toEqual(['a']);
   });
 
   it('two folded steps leading to one task count as one dependency on their owner', () => {
