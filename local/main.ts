@@ -110,7 +110,7 @@ async function main(): Promise<number> {
     const shutdown = (signal: NodeJS.Signals) => {
       log(`${signal} received, stopping…`);
       // A second signal while stopping means "now" — but not the copy that comes right after the
-      // first: Ctrl+C signals the whole process group, and npm and tsx each relay it once more.
+      // first: Ctrl+C signals the whole process group, and npm relays it once more.
       const first = Date.now();
       process.on(signal, () => {
         if (Date.now() - first > 1000) process.exit(130);
