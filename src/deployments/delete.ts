@@ -44,9 +44,10 @@ function checkDeletable(id: string, instances: Entity<NodeInstanceData>[], execu
 
 /**
  * Deletes what belongs to the deployment and then the deployment, unless `deadline` passes first.
- * Returns whether it finished. Safe to run again (by the workflow engine) on a partial deletion.
+ * Returns whether it finished. Safe to run again (by the workflow engine) on a partial deletion;
+ * `progress`: some records are deleted even past the deadline (see deleteEntities).
  */
-export async function finishDeploymentDeletion(context: Pick<ResourceContext, 'store' | 'now'>, deployment: Entity<DeploymentData>, record: Entity<ExecutionData> | ReturnType<typeof newSystemExecution>, deadline: number): Promise<boolean> {
+export async function finishDeploymentDeletion(context: Pick<ResourceContext, 'store' | 'now'>, deployment: Entity<DeploymentData>, record: Entity<ExecutionData> | ReturnType<typeof newSystemExecution>, deadline: number, progress = false): Promise<boolean> {
   const { store } = context;
   const { tenant, id } = deployment;
   const [instances, nodes, executions, modifications] = await Promise.all([
@@ -56,7 +57,7 @@ export async function finishDeploymentDeletion(context: Pick<ResourceContext, 's
     store.all({ tenant, kind: KINDS.deploymentModification, parent: id }),
   ]);
   const children = [...modifications, ...executions.filter((execution) => execution.id !== record.id), ...instances, ...nodes];
-  if (!(await deleteEntities(store, children, deadline))) return false;
+  if (!(await deleteEntities(store, children, deadline, progress))) return false;
   const now = nowIso(context);
   const finished = { ...record.data, status: 'terminated' as const, started_at: record.data.started_at ?? now, ended_at: now };
   await store.transact([

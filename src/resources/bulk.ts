@@ -8,13 +8,19 @@ import type { EntityRef, ModelStore } from '../ports/model-store';
 const CHUNK = 25;
 const PARALLEL = 8;
 
-/** Returns false when the deadline passed before every entity was deleted. */
-export async function deleteEntities(store: ModelStore, refs: EntityRef[], deadline = Number.POSITIVE_INFINITY): Promise<boolean> {
+/**
+ * Returns false when the deadline passed before every entity was deleted. With `progress`, each
+ * worker deletes at least one chunk even past the deadline, so a caller that goes on in slices (the
+ * workflow engine) never stalls on a slice that started late.
+ */
+export async function deleteEntities(store: ModelStore, refs: EntityRef[], deadline = Number.POSITIVE_INFINITY, progress = false): Promise<boolean> {
   const chunks: EntityRef[][] = [];
   for (let i = 0; i < refs.length; i += CHUNK) chunks.push(refs.slice(i, i + CHUNK));
   let next = 0;
   const worker = async () => {
-    while (next < chunks.length && Date.now() < deadline) {
+    let first = progress;
+    while (next < chunks.length && (first || Date.now() < deadline)) {
+      first = false;
       const chunk = chunks[next++];
       try {
         await store.transact(chunk.map((ref) => ({ type: 'delete' as const, ref })));

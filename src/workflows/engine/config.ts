@@ -32,6 +32,8 @@ export interface EngineConfig {
    * steps) after its message arrived; past it, the rest goes through the tasks queue.
    */
   directRunSeconds: number;
+  /** How long one message of a deployment deletion the REST API handed over deletes before the next message goes on. */
+  deleteSliceSeconds: number;
 }
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
@@ -46,6 +48,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   queuedPollSeconds: 30,
   buildClaimSeconds: 120,
   directRunSeconds: 10,
+  deleteSliceSeconds: 60,
 };
 
 const VARS: Record<keyof EngineConfig, string> = {
@@ -60,6 +63,7 @@ const VARS: Record<keyof EngineConfig, string> = {
   queuedPollSeconds: 'STRATUS_QUEUED_POLL',
   buildClaimSeconds: 'STRATUS_BUILD_CLAIM',
   directRunSeconds: 'STRATUS_DIRECT_RUN_BUDGET',
+  deleteSliceSeconds: 'STRATUS_DELETE_SLICE',
 };
 
 export function engineConfigFromEnv(env: Record<string, string | undefined>): EngineConfig {

@@ -412,6 +412,8 @@ export class Engine {
     if (!applied) return void (await this.emit(events));
     await this.emit([...events, failed]);
     this.headers.delete(`${key.tenant}#${key.executionId}`);
+    // The check that ends the execution may be lost: its wake-up sends it again (lifecycle.kick).
+    await this.deps.operations.setWake(key, now + this.deps.config.resendAfterSeconds * 1000);
     await this.requestCheck(key);
     return undefined;
   }

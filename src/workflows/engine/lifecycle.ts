@@ -8,7 +8,8 @@
 import type { DeploymentData, NodeData, NodeInstanceData } from '../../deployments/model';
 import { cloudifyEvent, cloudifyLog } from '../../events/model';
 import type { ExecutionData, ExecutionStatus } from '../../executions/records';
-import { executionStartMessage } from '../../executions/queue';
+import { cancelModeOf, executionCancelMessage, executionStartMessage } from '../../executions/queue';
+import type { CancelMode } from '../../executions/queue';
 import { finishDeploymentDeletion } from '../../deployments/delete';
 import { isEndState } from '../../executions/records';
 import { KINDS } from '../../model/kinds';
@@ -25,12 +26,10 @@ import { agentOperation, operationCount, persistGraph } from './persisted';
 import { continueScaleRollback, prepareScaleBuild, scaleDryRunGraph, scaleSettled, settleScale } from './scale-run';
 
 /** How long one workflow-worker invocation spends deleting a deployment's records (its timeout is 300 s). */
-const DELETE_SLICE_MS = 60_000;
 const SYSTEM_WORKFLOWS = new Set(['create_deployment_environment', 'delete_deployment_environment', 'upload_blueprint', 'update_deployment']);
 const ACTIVE: ExecutionStatus[] = ['pending', 'started', 'cancelling', 'force_cancelling', 'kill_cancelling'];
 const CANCELLING: ExecutionStatus[] = ['cancelling', 'force_cancelling', 'kill_cancelling'];
-export type CancelMode = 'cancel' | 'force' | 'kill';
-export const EXECUTION_CANCEL_KIND = 'execution.cancel';
+export { EXECUTION_CANCEL_KIND, type CancelMode } from '../../executions/queue';
 
 function executionRef(key: ExecutionKey) {
   return { kind: KINDS.execution, tenant: key.tenant, id: key.executionId };
@@ -256,7 +255,7 @@ export class ExecutionLifecycle {
   }
 
   /**
-   * Deletes what is left of a deployment, a slice of DELETE_SLICE_MS per message: an unfinished
+   * Deletes what is left of a deployment, a slice of deleteSliceSeconds (config) per message: an unfinished
    * slice sends the execution's start message again, so a huge deletion never outlives a worker.
    * The final transaction deletes the deployment and ends the record (finishDeploymentDeletion).
    */
@@ -266,7 +265,10 @@ export class ExecutionLifecycle {
     if (!record || isEndState(record.data.status)) return;
     if (!deployment) return this.endModel(key, 'terminated', '', 0, 0);
     const now = () => new Date((this.deps.now ?? Date.now)());
-    if (!(await finishDeploymentDeletion({ store, now }, deployment, record, Date.now() + DELETE_SLICE_MS))) {
+    // Each slice deletes something even if listing took its time (`progress`): slices never stall.
+    if (!(await finishDeploymentDeletion({ store, now }, deployment, record, Date.now() + this.deps.config.deleteSliceSeconds * 1000, true))) {
+      // The next slice's start may be lost: the wake-up re-sends it (kick).
+      await this.deps.operations.setWake(key, Date.now() + this.deps.config.resendAfterSeconds * 1000);
       await this.deps.queues.send('workflow', executionStartMessage(key.tenant, key.executionId, record.data));
       return;
     }
@@ -427,15 +429,17 @@ export class ExecutionLifecycle {
 
   /**
    * A wake-up: a queued or scheduled execution starts if its time came and its deployment is free,
-   * else waits; a `pending` one gets its start re-sent if no worker took it (resendStart). Any
-   * other execution (started, ended) needs no wake-up any more: it goes.
+   * else waits; a `pending` one gets its start re-sent if no worker took it (resendStart); a
+   * started or cancelling one gets what it may still wait for re-sent (kick). An ended execution
+   * needs no wake-up any more: it goes.
    */
   async wake(key: ExecutionKey): Promise<void> {
     const { store, operations, config } = this.deps;
     const execution = await store.get<ExecutionData>(executionRef(key));
     const status = execution?.data.status;
-    if (execution && status === 'pending') return this.resendStart(key, execution);
-    if (!execution || (status !== 'queued' && status !== 'scheduled')) return operations.clearWake(key);
+    if (!execution || isEndState(execution.data.status)) return operations.clearWake(key);
+    if (status === 'pending') return this.resendStart(key, execution);
+    if (status !== 'queued' && status !== 'scheduled') return this.kick(key, execution);
     const now = Date.now();
     if (status === 'scheduled') {
       const at = Date.parse(execution.data.scheduled_for ?? '');
@@ -483,6 +487,30 @@ export class ExecutionLifecycle {
     const now = Date.now();
     if (!(await operations.touchWake(key, now, now + config.resendAfterSeconds * 1000))) return;
     await this.deps.queues.send('workflow', executionStartMessage(key.tenant, key.executionId, execution.data));
+  }
+
+  /**
+   * A started or cancelling execution's wake-up came due: re-send what it may still wait for, since
+   * that message may have been lost: its cancel (the record says `cancelling`...), the next slice of
+   * a deletion, or the check that ends a failed or cancelling run (or ends the record of a header
+   * that ended). The wake-up moves on a period first (conditional: of the sweeps that found it due,
+   * one re-sends), so it fires again until the execution ended. One that runs normally waits for
+   * nothing of the kind (its tasks have their own due entries): the wake-up goes.
+   */
+  private async kick(key: ExecutionKey, execution: Entity<ExecutionData>): Promise<void> {
+    const { operations, config } = this.deps;
+    const data = execution.data;
+    const cancel = cancelModeOf(data.status);
+    const deletion = data.status === 'started' && data.workflow_id === 'delete_deployment_environment';
+    const header = cancel || deletion ? undefined : await operations.getHeader(key);
+    const ending = header !== undefined && (header.status === 'cancelling' || header.status === 'done' || (header.status === 'running' && header.error !== null));
+    if (!cancel && !deletion && !ending) return operations.clearWake(key);
+    const now = Date.now();
+    if (!(await operations.touchWake(key, now, now + config.resendAfterSeconds * 1000))) return;
+    if (cancel) return this.deps.queues.send('workflow', executionCancelMessage(key.tenant, key.executionId, cancel));
+    if (deletion) return this.deps.queues.send('workflow', executionStartMessage(key.tenant, key.executionId, data));
+    if (header!.status === 'done') return this.endModelFromHeader(header!);
+    await this.engine.requestCheck(key);
   }
 
   /** After an execution ended: the oldest queued execution of the deployment gets its chance. */

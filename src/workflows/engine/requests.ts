@@ -15,7 +15,7 @@ import { enqueueExecution } from '../../deployments/create';
 import { checkEnvironmentCreated, readStartRequest } from '../../executions/start';
 import type { ExecutionData, ExecutionStatus } from '../../executions/records';
 import { isEndState } from '../../executions/records';
-import { sendExecutionStart } from '../../executions/queue';
+import { cancelModeOf, sendExecutionCancel, sendExecutionStart } from '../../executions/queue';
 import { apiError, badParameters, conflict, ERROR_CODES, illegalAction } from '../../model/errors';
 import { KINDS } from '../../model/kinds';
 import type { Entity } from '../../ports/model-store';
@@ -24,7 +24,6 @@ import { nowIso } from '../../resources/context';
 import { builtinWorkflow, isScaleWorkflow } from '../builtins';
 import { WorkflowGraphError } from '../errors';
 import { checkCustomWorkflow, refuseUnsupportedWorkflow } from '../custom/check';
-import { EXECUTION_CANCEL_KIND } from './lifecycle';
 import { scaleParamsFrom } from '../scale';
 import { loadScaleDeployment, planScaleOf, startedModificationsError, unfinishedModifications } from './scale-run';
 
@@ -203,9 +202,9 @@ export async function executionAction(context: ResourceContext, execution: Entit
       ...(step.to === 'cancelled' ? { ended_at: nowIso(context) } : {}),
     };
   });
-  const message = { tenant: execution.tenant, execution_id: execution.id };
-  if (target === 'cancelling' || target === 'force_cancelling' || target === 'kill_cancelling') {
-    await context.queues.send('workflow', { kind: EXECUTION_CANCEL_KIND, ...message, mode: target === 'cancelling' ? 'cancel' : target === 'force_cancelling' ? 'force' : 'kill' });
+  const cancel = target && cancelModeOf(target);
+  if (cancel) {
+    await sendExecutionCancel(context.queues, context.startResend, execution.tenant, execution.id, cancel);
   } else if (target === 'pending' || target === 'queued') {
     if (target === 'pending' && updated.data.deployment_id) {
       await context.store.modify<DeploymentData>({ kind: KINDS.deployment, tenant: execution.tenant, id: updated.data.deployment_id }, (current) => ({
