@@ -5,8 +5,8 @@
  * the builder's graph is still enforced by the persisted one).
  */
 import { describe, expect, it } from '@jest/globals';
-import { buildInstallGraph, buildUninstallGraph, countOperations } from '../../../../src/workflows';
-import type { GraphTask, WorkflowGraph } from '../../../../src/workflows';
+import { buildExecuteOperationGraph, buildInstallGraph, buildReinstallGraph, buildRestartGraph, buildUninstallGraph, countOperations } from '../../../../src/workflows';
+import type { GraphTask, OperationTask, WorkflowGraph } from '../../../../src/workflows';
 import { END_TASK, isLocalStep, localStepsOf, operationCount, operationsThrough, persistGraph, runsInline, stepCount, stepOf } from '../../../../src/workflows/engine/persisted';
 import type { PersistedTask } from '../../../../src/workflows/engine/persisted';
 import { deployment } from '../helpers';
@@ -203,16 +203,62 @@ const BLUEPRINT = `node_templates:
         target_interfaces: {cloudify.interfaces.relationship_lifecycle: {establish: p.r.est}}
 `;
 
-describe('persistGraph on real install and uninstall graphs', () => {
-  it.each(['install', 'uninstall'])('%s: every builder task runs exactly once and every builder edge is still enforced', async (workflow) => {
-    const d = await deployment(BLUEPRINT);
-    const g = workflow === 'install' ? buildInstallGraph(d) : buildUninstallGraph(d.withStates('started'), {});
+/** A second shape: depends_on and depends_on_lifecycle_operation, host-agent operations among central ones, a scaling group. */
+const MIXED = `node_templates:
+  vm:
+    type: cloudify.nodes.Compute
+    properties: {agent_config: {install_method: provided}}
+    interfaces: {cloudify.interfaces.lifecycle: {create: p.l.create, start: p.l.start, stop: p.l.stop, delete: p.l.delete}}
+  web:
+    type: cloudify.nodes.Root
+    relationships: [{type: cloudify.relationships.contained_in, target: vm}]
+    interfaces: {cloudify.interfaces.lifecycle: {create: h.l.create, configure: h.l.configure, start: p.l.start, stop: h.l.stop, delete: p.l.delete}}
+  queue:
+    type: cloudify.nodes.Root
+    interfaces: {cloudify.interfaces.lifecycle: {create: p.l.create, configure: p.l.configure, start: p.l.start, stop: p.l.stop, delete: p.l.delete}}
+  worker:
+    type: cloudify.nodes.Root
+    interfaces: {cloudify.interfaces.lifecycle: {create: p.l.create, configure: p.l.configure, start: p.l.start, stop: p.l.stop, delete: p.l.delete}}
+    relationships:
+      - {type: cloudify.relationships.depends_on, target: queue}
+      - type: cloudify.relationships.depends_on_lifecycle_operation
+        target: web
+        properties: {operation: configure}
+groups:
+  tier:
+    members: [vm]
+policies:
+  tier_policy:
+    type: cloudify.policies.scaling
+    properties: {default_instances: 2}
+    targets: [tier]
+`;
+
+const GRAPHS: [string, string, (d: Awaited<ReturnType<typeof deployment>>) => WorkflowGraph][] = [
+  ['install', BLUEPRINT, (d) => buildInstallGraph(d)],
+  ['uninstall', BLUEPRINT, (d) => buildUninstallGraph(d.withStates('started'), {})],
+  ['install (mixed)', MIXED, (d) => buildInstallGraph(d)],
+  ['uninstall (mixed)', MIXED, (d) => buildUninstallGraph(d.withStates('started'), {})],
+  ['reinstall (mixed)', MIXED, (d) => buildReinstallGraph(d.withStates('started'), {})],
+  ['restart (mixed)', MIXED, (d) => buildRestartGraph(d.withStates('started'), {})],
+  ['execute_operation by dependency order (mixed)', MIXED, (d) => buildExecuteOperationGraph(d.withStates('started'), { operation: 'cloudify.interfaces.lifecycle.start', run_by_dependency_order: true })],
+];
+
+describe('persistGraph on real workflow graphs', () => {
+  it.each(GRAPHS)('%s: every builder task runs exactly once and every builder edge is still enforced', async (_name, blueprint, build) => {
+    const g = build(await deployment(blueprint));
     const tasks = persistGraph(g);
     const at = placement(tasks);
     expect([...at.keys()].sort()).toEqual(g.tasks.map((t) => t.id).sort());
     expect(operationCount(tasks)).toBe(countOperations(g));
     // Far fewer items than builder tasks: that is the point.
     expect(tasks.length).toBeLessThan(g.tasks.length / 2);
+    // A segment runs central operations only; host-agent operations stay tasks of their own.
+    expect(tasks.some((task) => task.steps)).toBe(true);
+    for (const task of tasks) {
+      const ops = [task.task, ...(task.steps ?? []).map((step) => step.task)].filter((op) => op?.kind === 'operation') as OperationTask[];
+      if (ops.length > 1) expect(ops.every((op) => op.call.executor !== 'host_agent')).toBe(true);
+    }
     const before = ancestors(tasks);
     for (const task of g.tasks) {
       for (const dep of task.dependencies) {
