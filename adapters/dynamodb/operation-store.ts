@@ -524,17 +524,16 @@ export class DynamoOperationStore implements OperationStore {
 
   advanceStep(write: StepWrite): Promise<boolean> {
     const pk = executionPk(write.key);
-    // Without `to` the task stays running under its lease: no due-index move (cheaper, and nothing changes for the sweeper).
-    const start = write.to ? this.startClauses(pk, write.taskId, write.to) : undefined;
+    const start = this.startClauses(pk, write.taskId, write.to);
     const counting = write.count > 0;
-    const sets = [...(start ? [start.set] : []), 'stp = :next', 'sb = :sb', 'r = :zero', ...(counting ? ['cnt = if_not_exists(cnt, :zero) + :count'] : [])];
+    const sets = [start.set, 'stp = :next', 'sb = :sb', 'r = :zero', ...(counting ? ['cnt = if_not_exists(cnt, :zero) + :count'] : [])];
     const task = {
       TableName: this.table,
       Key: { pk, sk: taskSk(write.taskId) },
       UpdateExpression: `SET ${sets.join(', ')}`,
       // Step 0 of a task never advanced has no `stp` yet; `:held` is the attempt it must be at.
       ConditionExpression: `st = :running AND a = :held AND ${write.from === 0 ? '(attribute_not_exists(stp) OR stp = :from)' : 'stp = :from'}`,
-      ExpressionAttributeValues: { ...start?.values, ':next': write.from + 1, ':sb': write.to?.attempt ?? write.attempt, ':zero': 0, ':running': 'running', ':held': write.attempt, ':from': write.from, ...(counting ? { ':count': write.count } : {}) },
+      ExpressionAttributeValues: { ...start.values, ':next': write.from + 1, ':sb': write.to.attempt, ':zero': 0, ':running': 'running', ':held': write.attempt, ':from': write.from, ...(counting ? { ':count': write.count } : {}) },
     };
     if (!counting) return conditional(() => this.send(new UpdateCommand(task)));
     return conditional(() =>

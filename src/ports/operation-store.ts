@@ -149,8 +149,8 @@ export interface OperationStore {
   complete(write: CompletionWrite): Promise<boolean>;
   /**
    * A segment's step `from` finished: running (at attempt, at step `from`) → step `from + 1`, retries
-   * reset, and `to` when given (running at the same attempt under a new lease, or queued at the next
-   * attempt to go on in another invocation; without it the task stays running under its lease).
+   * reset, and `to` (running at the same attempt under a new lease, or queued at the next attempt to
+   * go on in another invocation).
    * `count` > 0 also adds that many operations to the header's finished_operations and to the
    * task's `counted` (one transaction, refused once the execution ended). False when stale.
    */
@@ -170,7 +170,7 @@ export interface StepWrite {
   taskId: string;
   attempt: number;
   from: number;
-  to: StartAs | null;
+  to: StartAs;
   count: number;
 }
 

@@ -440,7 +440,7 @@ export class Engine {
 
   /**
    * A segment's step finished and another follows: record it (the next step, conditional on this
-   * one) and go on here under a renewed lease, or, once the chain's time is up, queue the rest for
+   * one) and go on here under a new full lease, or, once the chain's time is up, queue the rest for
    * another invocation. The header's finished_operations is moved at most every
    * STEP_COUNT_INTERVAL_MS (the completion adds what is left), and the step's events are written
    * with the next steps' (awaited before the worker lets go of the task).
@@ -450,7 +450,8 @@ export class Engine {
     const from = record.step;
     const handOff = !run || now >= (chain?.until ?? now + this.deps.config.directRunSeconds * 1000);
     const count = !run || handOff || now - run.countedAt >= STEP_COUNT_INTERVAL_MS ? operationsThrough(record.spec, from) - record.counted : 0;
-    const to = handOff ? this.startAs(false, record.attempt + 1) : this.leaseToRenew(record, now);
+    // Going on here: the next step gets a full lease (a step may run most of one: runner.ts).
+    const to = this.startAs(false, handOff ? record.attempt + 1 : record.attempt, !handOff);
     const applied = await this.deps.operations.advanceStep({ key, taskId: record.id, attempt: record.attempt, from, to, count });
     if (!applied) return void (await this.emit(logs));
     const written = this.emit([...logs, ...outcomeEvents], handOff ? EMIT_WINDOW_MS : STEP_EMIT_WINDOW_MS);
@@ -459,21 +460,11 @@ export class Engine {
       run.written.push(written);
       if (count > 0) run.countedAt = now;
     } else await written;
-    if (handOff) return void (await this.dispatchStarted(key, record.id, false, to!.attempt));
-    const next: TaskRecord = { ...record, step: from + 1, stepAttempt: record.attempt, retries: 0, until: to?.until ?? record.until, counted: record.counted + count, error: null };
+    if (handOff) return void (await this.dispatchStarted(key, record.id, false, to.attempt));
+    const next: TaskRecord = { ...record, step: from + 1, stepAttempt: record.attempt, retries: 0, until: to.until, counted: record.counted + count, error: null };
     // Fault injection: the worker dies with the next step recorded but not run (the lease ends, the sweeper recovers it).
     if (this.deps.abandonAfterStep?.(next)) return undefined;
     return next;
-  }
-
-  /**
-   * The lease a segment's next step runs under: the current one while more than half of it is left
-   * (the step write then leaves the due index alone), else a full new one.
-   */
-  private leaseToRenew(record: TaskRecord, now: number): StartAs | null {
-    const leaseMs = this.deps.config.leaseSeconds * 1000;
-    if (record.until !== null && record.until - now > leaseMs / 2) return null;
-    return this.startAs(false, record.attempt, true);
   }
 
   async requestCheck(key: ExecutionKey, delaySeconds = 0): Promise<void> {

@@ -148,6 +148,17 @@ describe('segments', () => {
     await expectEveryOperationOnce(h, started.id as string, 4);
   }, 120000);
 
+  it('every step runs under a full lease: a step that outlasts what was left of the previous one is not taken for lost', async () => {
+    // Lease 10 s: create takes 4.5 s, then configure 7.9 s (an operation may use 80 % of a lease).
+    // Under the lease create started with, configure would end about 2.5 s after it ran out.
+    h = await startHarness({}, { STRATUS_OPERATION_LEASE: '10' });
+    await deploy(h, 'long', blueprint({ create: '{implementation: stratus.ops.sleep, inputs: {seconds: 4.5}}', configure: '{implementation: stratus.ops.sleep, inputs: {seconds: 7.9}}' }));
+    const started = await run(h, 'long', 'install');
+    expect(await waitForEnd(h, started.id as string, 60000)).toMatchObject({ status: 'terminated', finished_operations: 6 });
+    await expectEveryOperationOnce(h, started.id as string, 6);
+    expect((await events(h, started.id as string)).filter((e) => e.event_type === 'task_rescheduled')).toEqual([]);
+  }, 120000);
+
   it('a worker lost between steps: the sweeper recovers the segment at the step it recorded', async () => {
     const lost = new Set<string>();
     // The segment dies once right after recording its move to the app's configure.
