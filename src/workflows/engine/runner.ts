@@ -76,9 +76,15 @@ export async function runCentralOperation(engine: Engine, header: ExecutionHeade
   };
   let written: Dict | null = null;
   const abort = new AbortController();
-  // Without its own timeout an operation may run most of its lease (the rest covers completing it).
-  const timeoutMs = task.call.timeout ? task.call.timeout * 1000 : engine.deps.config.leaseSeconds * 800;
-  const timer = setTimeout(() => abort.abort(), Math.max(1000, timeoutMs));
+  // An operation may run most of its worker's lease (the rest covers completing it), and no longer,
+  // even with a longer `timeout`: past the lease the sweeper would take it for lost and run it
+  // again while it still ran (in AWS the task worker's Lambda would be stopped first).
+  const leaseShare = engine.deps.config.leaseSeconds * 800;
+  const timeoutMs = Math.max(1000, Math.min(task.call.timeout ? task.call.timeout * 1000 : leaseShare, leaseShare));
+  if (task.call.timeout && task.call.timeout * 1000 > leaseShare) {
+    logger.warning(`timeout ${task.call.timeout} s is longer than a central operation may run here: ${Math.round(timeoutMs / 1000)} s (80 % of STRATUS_OPERATION_LEASE)`);
+  }
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
   const { store } = engine.deps;
   let instanceCache: Promise<NodeInstanceData> | undefined;
   const instance = () =>
@@ -123,7 +129,7 @@ export async function runCentralOperation(engine: Engine, header: ExecutionHeade
     };
     await Promise.race([
       Promise.resolve(fn(ctx)),
-      new Promise((_, reject) => abort.signal.addEventListener('abort', () => reject(new RecoverableError(`Operation ${task.name} timed out after ${Math.round(timeoutMs / 1000)} seconds`)))),
+      new Promise((_, reject) => abort.signal.addEventListener('abort', () => reject(timedOut(task, timeoutMs)))),
     ]);
     return { kind: 'succeeded', runtimeProperties: written, logs };
   } catch (err) {
@@ -137,4 +143,10 @@ export async function runCentralOperation(engine: Engine, header: ExecutionHeade
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A timed-out operation: recoverable (retried) unless its `timeout_recoverable` is false. */
+function timedOut(task: OperationTask, timeoutMs: number): Error {
+  const message = `Operation ${task.name} timed out after ${Math.round(timeoutMs / 1000)} seconds`;
+  return task.call.timeout_recoverable === false ? new NonRecoverableError(message) : new RecoverableError(message);
 }
