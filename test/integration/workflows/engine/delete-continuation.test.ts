@@ -7,25 +7,15 @@
  * start message), as the API leaves it.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AwsClients } from '../../../../adapters/aws-clients';
-import { DynamoModelStore } from '../../../../adapters/dynamodb/model-store';
-import { SqsQueueSender } from '../../../../adapters/sqs/queue-sender';
 import { instanceStoreId } from '../../../../src/deployments/model';
-import { executionStartMessage } from '../../../../src/executions/queue';
-import { newSystemExecution } from '../../../../src/executions/records';
 import { KINDS } from '../../../../src/model/kinds';
-import { deploy, events, HEADER, instances, startHarness, waitForEnd } from './harness';
+import { deploy, events, handOverDeletion, HEADER, instances, startHarness, waitForEnd } from './harness';
 import type { Harness } from './harness';
 
 let h: Harness;
-let store: DynamoModelStore;
-let queues: SqsQueueSender;
 
 beforeAll(async () => {
   h = await startHarness();
-  const clients = new AwsClients(h.runtime.settings.aws);
-  store = new DynamoModelStore({ client: clients.documents, tableName: h.runtime.resources.tables.model });
-  queues = new SqsQueueSender(clients.sqs, h.runtime.settings.config.queues);
 }, 180000);
 
 afterAll(async () => {
@@ -48,20 +38,17 @@ describe('delete_deployment_environment handed to the workflow engine', () => {
     const before = await instances(h, 'big');
     expect(before).toHaveLength(30);
     // As the API leaves it: some records already gone, the rest and the deployment still there.
-    for (const instance of before.slice(0, 12)) await store.delete({ kind: KINDS.nodeInstance, tenant: 'default_tenant', id: instanceStoreId(instance.id as string) });
-    const record = await store.create(
-      newSystemExecution({ tenant: 'default_tenant', workflowId: 'delete_deployment_environment', deploymentId: 'big', blueprintId: 'big', createdBy: 'admin', status: 'pending', parameters: { deployment_id: 'big', force: false }, now: new Date().toISOString() }),
-    );
-    await queues.send('workflow', executionStartMessage('default_tenant', record.id, record.data));
+    for (const instance of before.slice(0, 12)) await h.model.delete({ kind: KINDS.nodeInstance, tenant: 'default_tenant', id: instanceStoreId(instance.id as string) });
+    const id = await handOverDeletion(h, 'big');
 
-    const done = await waitForEnd(h, record.id, 60000);
+    const done = await waitForEnd(h, id, 60000);
     expect({ status: done.status, error: done.error }).toEqual({ status: 'terminated', error: '' });
     await h.rest.error('GET', '/api/v3.1/deployments/big', 404, 'not_found_error');
     expect((await h.rest.list('/api/v3.1/node-instances?deployment_id=big')).metadata.pagination.total).toBe(0);
     expect((await h.rest.list('/api/v3.1/nodes?deployment_id=big')).metadata.pagination.total).toBe(0);
     // Its use of the blueprint went with it: the blueprint is no longer in use.
     await h.rest.ok('DELETE', '/api/v3.1/blueprints/big', 204);
-    const types = (await events(h, record.id)).map((event) => event.event_type);
+    const types = (await events(h, id)).map((event) => event.event_type);
     expect(types).toEqual(['workflow_started', 'workflow_succeeded']);
   }, 120000);
 });

@@ -6,8 +6,13 @@
 import { expect } from '@jest/globals';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AwsClients } from '../../../../adapters/aws-clients';
 import { DynamoEventStore } from '../../../../adapters/dynamodb/event-store';
+import { DynamoModelStore } from '../../../../adapters/dynamodb/model-store';
 import { DynamoOperationStore } from '../../../../adapters/dynamodb/operation-store';
+import { SqsQueueSender } from '../../../../adapters/sqs/queue-sender';
+import { executionStartMessage } from '../../../../src/executions/queue';
+import { newSystemExecution } from '../../../../src/executions/records';
 import type { LocalRuntime, LocalRuntimeOptions } from '../../../../local/runtime';
 import type { StoredEvent } from '../../../../src/events/model';
 import { startTestRuntime } from '../../../support/local-runtime';
@@ -28,6 +33,9 @@ export interface Harness {
   rest: RestClient;
   events: DynamoEventStore;
   operations: DynamoOperationStore;
+  /** The model store and the queues, as the handlers see them (for hand-made states and messages). */
+  model: DynamoModelStore;
+  queues: SqsQueueSender;
   stop(): Promise<void>;
 }
 
@@ -44,11 +52,14 @@ export async function startHarness(options: LocalRuntimeOptions = {}, env: Recor
   const raw = new DynamoDBClient({ region: runtime.settings.aws.region, credentials: runtime.settings.aws.credentials, endpoint: runtime.endpoints.dynamodb });
   const documents = DynamoDBDocumentClient.from(raw);
   const table = runtime.resources.tables.operations;
+  const clients = new AwsClients(runtime.settings.aws);
   return {
     runtime,
     rest: new RestClient(runtime),
     events: new DynamoEventStore(documents, table),
     operations: new DynamoOperationStore({ client: documents, tableName: table }),
+    model: new DynamoModelStore({ client: clients.documents, tableName: runtime.resources.tables.model }),
+    queues: new SqsQueueSender(clients.sqs, runtime.settings.config.queues),
     stop: async () => {
       raw.destroy();
       await runtime.stop();
@@ -111,4 +122,18 @@ export function starts(list: StoredEvent[]): Map<string, number> {
 
 export async function instances(h: Harness, deploymentId: string): Promise<Record<string, unknown>[]> {
   return (await h.rest.list(`/api/v3.1/node-instances?deployment_id=${deploymentId}`)).items;
+}
+
+/**
+ * A deployment deletion as the REST API hands it over when it could not finish within its request:
+ * a `pending` delete_deployment_environment record, then its start message. `beforeSend` gets the
+ * record's id before the message goes.
+ */
+export async function handOverDeletion(h: Harness, deploymentId: string, beforeSend?: (executionId: string) => void): Promise<string> {
+  const record = await h.model.create(
+    newSystemExecution({ tenant: 'default_tenant', workflowId: 'delete_deployment_environment', deploymentId, blueprintId: deploymentId, createdBy: 'admin', status: 'pending', parameters: { deployment_id: deploymentId, force: false }, now: new Date().toISOString() }),
+  );
+  beforeSend?.(record.id);
+  await h.queues.send('workflow', executionStartMessage('default_tenant', record.id, record.data));
+  return record.id;
 }

@@ -9,16 +9,12 @@
  * - the next slice of a deployment deletion the REST API handed over (it still finishes).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AwsClients } from '../../../../adapters/aws-clients';
-import { DynamoModelStore } from '../../../../adapters/dynamodb/model-store';
-import { SqsQueueSender } from '../../../../adapters/sqs/queue-sender';
-import { EXECUTION_START_KIND, executionStartMessage } from '../../../../src/executions/queue';
+import { EXECUTION_START_KIND } from '../../../../src/executions/queue';
 import { EXECUTION_CANCEL_KIND } from '../../../../src/workflows/engine';
-import { newSystemExecution } from '../../../../src/executions/records';
 import { createEngine } from '../../../../lambdas/support/engine-container';
 import { createWorkflowWorkerHandler, workflowMessageHandlers } from '../../../../lambdas/workflow-worker';
 import { EXECUTION_CHECK_KIND } from '../../../../src/workflows/engine/messages';
-import { deploy, events, execution, HEADER, instances, run, starts, startHarness, waitFor, waitForEnd } from './harness';
+import { deploy, events, execution, handOverDeletion, HEADER, instances, run, starts, startHarness, waitFor, waitForEnd } from './harness';
 import type { Harness } from './harness';
 
 const RESEND_AFTER_SECONDS = 3;
@@ -52,8 +48,6 @@ function shouldDrop(kind: string, message: Record<string, unknown>): boolean {
 }
 
 let h: Harness;
-let store: DynamoModelStore;
-let queues: SqsQueueSender;
 
 beforeAll(async () => {
   h = await startHarness(
@@ -73,9 +67,6 @@ beforeAll(async () => {
     // Deletion slices of a millisecond: a few hundred records take several messages.
     { STRATUS_RESEND_AFTER: String(RESEND_AFTER_SECONDS), STRATUS_DELETE_SLICE: '0.001' },
   );
-  const clients = new AwsClients(h.runtime.settings.aws);
-  store = new DynamoModelStore({ client: clients.documents, tableName: h.runtime.resources.tables.model });
-  queues = new SqsQueueSender(clients.sqs, h.runtime.settings.config.queues);
 }, 180000);
 
 afterAll(async () => {
@@ -141,14 +132,10 @@ node_templates:
     type: cloudify.nodes.Root
     capabilities: {scalable: {properties: {default_instances: 400}}}
 `);
-    const record = await store.create(
-      newSystemExecution({ tenant: 'default_tenant', workflowId: 'delete_deployment_environment', deploymentId: 'big', blueprintId: 'big', createdBy: 'admin', status: 'pending', parameters: { deployment_id: 'big', force: false }, now: new Date().toISOString() }),
-    );
-    dropSliceStarts.set(record.id, 1);
-    await queues.send('workflow', executionStartMessage('default_tenant', record.id, record.data));
-    const done = await waitForEnd(h, record.id, 60000);
+    const id = await handOverDeletion(h, 'big', (executionId) => dropSliceStarts.set(executionId, 1));
+    const done = await waitForEnd(h, id, 60000);
     expect({ status: done.status, error: done.error }).toEqual({ status: 'terminated', error: '' });
-    expect(dropped).toContain(dropKey(EXECUTION_START_KIND, record.id));
+    expect(dropped).toContain(dropKey(EXECUTION_START_KIND, id));
     await h.rest.error('GET', '/api/v3.1/deployments/big', 404, 'not_found_error');
   }, 90000);
 });
