@@ -169,7 +169,7 @@ export async function handleLogs(deps: AgentSessionDeps, agent: Principal, body:
     if (typeof message.message !== 'string' || message.message === '') return;
   }
   const scope = engine.scope(own.header);
-  const details = engine.details(own.task, { id: own.record.id, attempt: ref.attempt });
+  const details = engine.details(own.task, { attempt: ref.attempt });
   const lines = message.action === 'progress' ? [{ level: 'info' as const, message: String(message.message).slice(0, 8192), timestamp: new Date().toISOString() }] : (message as LogsMessage).logs;
   if (!Array.isArray(lines)) throw new AgentProtocolError('`logs` must be a list');
   const levels = new Set(['debug', 'info', 'warning', 'error']);

@@ -111,6 +111,11 @@ interface StepDone {
   outcomeEvents: StoredEvent[];
 }
 
+/** Operations among a task's steps 0..`through` that the header has not counted yet (a segment counts in batches). */
+function uncounted(record: TaskRecord, through: number): number {
+  return operationsThrough(record.spec, through) - record.counted;
+}
+
 /** The attempt shown for a task's current step (a segment's attempts count from the step's start). */
 function stepAttempt(record: { attempt: number; stepAttempt?: number }): number {
   return record.attempt - (record.stepAttempt ?? 1) + 1;
@@ -282,7 +287,7 @@ export class Engine {
         if (header.status !== 'running') {
           // Cancelling (or ended): do not start new work; the task stays unfinished for a resume
           // (a segment at its current step; the steps it finished count now).
-          await this.deps.operations.complete({ key, taskId: record.id, attempt: record.attempt, outcome: 'failed', operations: operationsThrough(record.spec, record.step - 1) - record.counted, error: 'Not run: the execution was cancelled', failExecution: false, now: this.now() });
+          await this.deps.operations.complete({ key, taskId: record.id, attempt: record.attempt, outcome: 'failed', operations: uncounted(record, record.step - 1), error: 'Not run: the execution was cancelled', failExecution: false, now: this.now() });
           return;
         }
         const outcome = await this.attempt(header, record, run.written);
@@ -348,7 +353,7 @@ export class Engine {
   }
 
   /** Event details of an operation (a segment's step: its own task id and attempt). */
-  details(task: OperationTask, record: { attempt: number; id: string; stepAttempt?: number }) {
+  details(task: OperationTask, record: { attempt: number; stepAttempt?: number }) {
     return {
       operation: task.name,
       nodeInstanceId: task.context_instance_id,
@@ -407,13 +412,13 @@ export class Engine {
     if (ignored) return this.goOn(header, record, { outcome: 'failed', error: message, initial: new Map(), logs: events, outcomeEvents: [failed] }, chain, run);
     const executionError = `Task failed '${task ? task.name : spec.id}' on node instance ${task ? task.context_instance_id : spec.task?.instance_id}: ${message}`;
     // The failed step counts as finished, with the segment's steps not counted yet.
-    const operations = operationsThrough(spec, record.step) - record.counted;
+    const operations = uncounted(record, record.step);
     const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'failed', operations, error: message, failExecution: true, executionError, now });
     if (!applied) return void (await this.emit(events));
     await this.emit([...events, failed]);
     this.headers.delete(`${key.tenant}#${key.executionId}`);
     // The check that ends the execution may be lost: its wake-up sends it again (lifecycle.kick).
-    await this.deps.operations.setWake(key, now + this.deps.config.resendAfterSeconds * 1000);
+    await this.lifecycle.armWake(key);
     await this.requestCheck(key);
     return undefined;
   }
@@ -430,8 +435,7 @@ export class Engine {
     await applyInstanceWrites(this.deps.store, key.tenant, writes, this.instances, key.executionId);
     const outcomeEvents = [...done.outcomeEvents, ...stepEvents];
     if (record.step + 1 < stepCount(spec)) return this.advance(key, record, done.logs, outcomeEvents, chain, run);
-    // Operations the header has not counted yet (a segment counts its steps in batches).
-    const operations = operationsThrough(spec, record.step) - record.counted;
+    const operations = uncounted(record, record.step);
     const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: done.outcome, operations, error: done.error, failExecution: false, now: this.now() });
     if (!applied) return void (await this.emit(done.logs));
     await this.emit([...done.logs, ...outcomeEvents]);
@@ -449,7 +453,7 @@ export class Engine {
     const now = this.now();
     const from = record.step;
     const handOff = !run || now >= (chain?.until ?? now + this.deps.config.directRunSeconds * 1000);
-    const count = !run || handOff || now - run.countedAt >= STEP_COUNT_INTERVAL_MS ? operationsThrough(record.spec, from) - record.counted : 0;
+    const count = !run || handOff || now - run.countedAt >= STEP_COUNT_INTERVAL_MS ? uncounted(record, from) : 0;
     // Going on here: the next step gets a full lease (a step may run most of one: runner.ts).
     const to = this.startAs(false, handOff ? record.attempt + 1 : record.attempt, !handOff);
     const applied = await this.deps.operations.advanceStep({ key, taskId: record.id, attempt: record.attempt, from, to, count });

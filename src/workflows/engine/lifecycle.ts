@@ -29,7 +29,6 @@ import { continueScaleRollback, prepareScaleBuild, scaleDryRunGraph, scaleSettle
 const SYSTEM_WORKFLOWS = new Set(['create_deployment_environment', 'delete_deployment_environment', 'upload_blueprint', 'update_deployment']);
 const ACTIVE: ExecutionStatus[] = ['pending', 'started', 'cancelling', 'force_cancelling', 'kill_cancelling'];
 const CANCELLING: ExecutionStatus[] = ['cancelling', 'force_cancelling', 'kill_cancelling'];
-export { EXECUTION_CANCEL_KIND, type CancelMode } from '../../executions/queue';
 
 function executionRef(key: ExecutionKey) {
   return { kind: KINDS.execution, tenant: key.tenant, id: key.executionId };
@@ -268,7 +267,7 @@ export class ExecutionLifecycle {
     // Each slice deletes something even if listing took its time (`progress`): slices never stall.
     if (!(await finishDeploymentDeletion({ store, now }, deployment, record, Date.now() + this.deps.config.deleteSliceSeconds * 1000, true))) {
       // The next slice's start may be lost: the wake-up re-sends it (kick).
-      await this.deps.operations.setWake(key, Date.now() + this.deps.config.resendAfterSeconds * 1000);
+      await this.armWake(key);
       await this.deps.queues.send('workflow', executionStartMessage(key.tenant, key.executionId, record.data));
       return;
     }
@@ -459,7 +458,7 @@ export class ExecutionLifecycle {
     // Moved on meanwhile (cancelled, or promoted by another wake with its own wake-up): the next wake sees it.
     if (!promoted) return;
     // Now pending, its wake-up stays a re-send period on (as for any pending start): a lost start is re-sent.
-    await operations.setWake(key, now + config.resendAfterSeconds * 1000);
+    await this.armWake(key);
     if (deploymentId) {
       await store.modify<DeploymentData>({ kind: KINDS.deployment, tenant: key.tenant, id: deploymentId }, (current) => ({
         ...current.data,
@@ -487,6 +486,11 @@ export class ExecutionLifecycle {
     const now = Date.now();
     if (!(await operations.touchWake(key, now, now + config.resendAfterSeconds * 1000))) return;
     await this.deps.queues.send('workflow', executionStartMessage(key.tenant, key.executionId, execution.data));
+  }
+
+  /** Sets the execution's wake-up a re-send period on, before sending a message that may be lost (wake re-sends it). */
+  async armWake(key: ExecutionKey): Promise<void> {
+    await this.deps.operations.setWake(key, Date.now() + this.deps.config.resendAfterSeconds * 1000);
   }
 
   /**
