@@ -1,8 +1,10 @@
 /**
  * The minimal event store: events of an execution under `EV#<tenant>#<execution>` in the
- * operations table, sort key `<epoch ms, 15 digits>#<emitter-unique counter>`, written in batches of
- * 25. Expires with the table's TTL after 30 days. Replaced by OpenSearch / the local event store
- * when the events issue lands (the EventSink port does not change).
+ * operations table, the events of one emit packed into one item (`es`, a JSON array of up to
+ * ~300 KB; sort key `<first event's epoch ms, 15 digits>#<emitter>#<counter of its first event>`),
+ * written in batches of 25 items. Read back one event at a time in the order of their own times.
+ * Expires with the table's TTL after 30 days. The engine tests read it; GET /events reads the index
+ * the events queue feeds (docs/events.md).
  */
 import { randomBytes } from 'node:crypto';
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -11,7 +13,24 @@ import type { StoredEvent } from '../../src/events/model';
 import type { EventReader, EventSink } from '../../src/ports/event-store';
 
 const TTL_SECONDS = 30 * 24 * 3600;
+/** JSON of the events packed into one item (DynamoDB's item limit is 400 KB). */
+const ITEM_BYTES = 300_000;
 type Item = Record<string, unknown>;
+
+function timeKey(event: StoredEvent): string {
+  return String(Date.parse(event.reported_timestamp)).padStart(15, '0');
+}
+
+function counterKey(counter: number): string {
+  return String(counter).padStart(10, '0');
+}
+
+/** The events of an item (`es`: a JSON array from one emit; `e`: one event, as items were first written). */
+function unpack(item: Item): { key: string; event: StoredEvent }[] {
+  const [, emitter, counter] = (item.sk as string).split('#');
+  const events = typeof item.es === 'string' ? (JSON.parse(item.es) as StoredEvent[]) : [JSON.parse(item.e as string) as StoredEvent];
+  return events.map((event, i) => ({ key: `${timeKey(event)}#${emitter}#${counterKey(Number(counter) + i)}`, event }));
+}
 
 export class DynamoEventStore implements EventSink, EventReader {
   private readonly emitter = randomBytes(4).toString('hex');
@@ -25,16 +44,12 @@ export class DynamoEventStore implements EventSink, EventReader {
 
   async emit(events: StoredEvent[]): Promise<void> {
     const expiresAt = Math.floor(Date.now() / 1000) + TTL_SECONDS;
-    const items = events.map((event) => ({
-      PutRequest: {
-        Item: {
-          pk: `EV#${event.tenant_name}#${event.execution_id}`,
-          sk: `${String(Date.parse(event.reported_timestamp)).padStart(15, '0')}#${this.emitter}#${String(this.counter++).padStart(10, '0')}`,
-          e: JSON.stringify(event),
-          expiresAt,
-        },
-      },
-    }));
+    const items = this.pack(events).map((chunk) => {
+      const first = this.counter;
+      this.counter += chunk.length;
+      const sk = `${timeKey(chunk[0])}#${this.emitter}#${counterKey(first)}`;
+      return { PutRequest: { Item: { pk: `EV#${chunk[0].tenant_name}#${chunk[0].execution_id}`, sk, es: JSON.stringify(chunk), expiresAt } } };
+    });
     for (let i = 0; i < items.length; i += 25) {
       let pending: Item[] = items.slice(i, i + 25);
       for (let round = 0; pending.length > 0; round++) {
@@ -46,16 +61,37 @@ export class DynamoEventStore implements EventSink, EventReader {
     }
   }
 
+  /** The events of each execution in their order, up to ITEM_BYTES of JSON per item (one event may be alone and larger). */
+  private pack(events: StoredEvent[]): StoredEvent[][] {
+    const chunks: StoredEvent[][] = [];
+    const open = new Map<string, { chunk: StoredEvent[]; bytes: number }>();
+    for (const event of events) {
+      const execution = `${event.tenant_name}#${event.execution_id}`;
+      const size = JSON.stringify(event).length;
+      const current = open.get(execution);
+      if (current && current.bytes + size <= ITEM_BYTES) {
+        current.chunk.push(event);
+        current.bytes += size;
+        continue;
+      }
+      const chunk = [event];
+      chunks.push(chunk);
+      open.set(execution, { chunk, bytes: size });
+    }
+    return chunks;
+  }
+
   async forExecution(tenant: string, executionId: string): Promise<StoredEvent[]> {
-    const events: StoredEvent[] = [];
+    const events: { key: string; event: StoredEvent }[] = [];
     let start: Item | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `EV#${tenant}#${executionId}` }, ExclusiveStartKey: start }),
       );
-      for (const item of page.Items ?? []) events.push(JSON.parse(item.e as string) as StoredEvent);
+      for (const item of page.Items ?? []) events.push(...unpack(item));
       start = page.LastEvaluatedKey;
     } while (start);
-    return events;
+    // Each event in the order of its own time, then its emitter and place (as if stored one per item).
+    return events.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((entry) => entry.event);
   }
 }
