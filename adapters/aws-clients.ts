@@ -10,6 +10,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsSettings } from './aws-settings';
+import { WriteCombiningClient } from './dynamodb/write-combiner';
 
 export type Instrument = <T>(client: T) => T;
 
@@ -33,7 +34,8 @@ export class AwsClients {
   get documents(): DynamoDBDocumentClient {
     if (!this.dynamoDb) {
       const raw = this.instrument(new DynamoDBClient(this.base(this.settings.endpoints?.dynamodb)));
-      this.dynamoDb = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+      const translate = { marshallOptions: { removeUndefinedValues: true } };
+      this.dynamoDb = this.settings.combineWrites ? new WriteCombiningClient(raw, translate) : DynamoDBDocumentClient.from(raw, translate);
     }
     return this.dynamoDb;
   }

@@ -15,6 +15,12 @@ export interface AwsSettings {
   region: string;
   credentials?: AwsCredentials;
   endpoints?: Partial<Record<AwsService, string>>;
+  /**
+   * Commit concurrent DynamoDB writes together (dynamodb/write-combiner.ts). From
+   * STRATUS_DYNAMODB_COMBINE_WRITES (true/false); by default on when DynamoDB has an explicit
+   * endpoint (DynamoDB Local), off in AWS, where a transactional write costs twice the capacity.
+   */
+  combineWrites?: boolean;
 }
 
 const ENDPOINT_VARS: Record<AwsService, string> = {
@@ -29,7 +35,9 @@ export function awsSettingsFromEnv(env: Record<string, string | undefined>): Aws
     const value = env[name] || env.AWS_ENDPOINT_URL;
     if (value) endpoints[service] = value;
   }
-  return { region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1', endpoints };
+  const combine = env.STRATUS_DYNAMODB_COMBINE_WRITES?.toLowerCase();
+  const combineWrites = combine === 'true' || (combine !== 'false' && endpoints.dynamodb !== undefined);
+  return { region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1', endpoints, ...(combineWrites ? { combineWrites } : {}) };
 }
 
 /** The environment a child process needs to see these settings (the SDK reads these names). */
@@ -43,5 +51,6 @@ export function awsSettingsToEnv(settings: AwsSettings): Record<string, string> 
   for (const [service, url] of Object.entries(settings.endpoints ?? {}) as [AwsService, string][]) {
     env[ENDPOINT_VARS[service]] = url;
   }
+  if (settings.combineWrites !== undefined) env.STRATUS_DYNAMODB_COMBINE_WRITES = String(settings.combineWrites);
   return env;
 }

@@ -11,7 +11,8 @@
  * per second in all detect the end), operations/s
  * (total_operations / wall), and DynamoDB requests per operation, counted exactly: the engine's
  * handlers (workflow worker, task worker, sweeper) are built on DynamoDB clients with a counting
- * middleware in the SDK's deserialize step (one count per HTTP request sent, retries included).
+ * middleware in the SDK's deserialize step (one count per HTTP request sent, retries included),
+ * and the items those requests read or wrote (a transaction's items, a batch's requests).
  * The HTTP API's requests (the bench's polling) are not counted. In the same run, the round trip
  * of a bare PutItem on the same DynamoDB Local, so the engine's cost reads as a ratio. CPU time per
  * operation of this process (engine, fauxqs, HTTP API) and of the DynamoDB Local JVM (from /proc):
@@ -30,6 +31,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoEventStore } from '../adapters/dynamodb/event-store';
 import { DynamoModelStore } from '../adapters/dynamodb/model-store';
 import { DynamoOperationStore } from '../adapters/dynamodb/operation-store';
+import { WriteCombiningClient } from '../adapters/dynamodb/write-combiner';
 import { createEngine } from '../lambdas/support/engine-container';
 import type { HandlerSettings } from '../lambdas/support/settings';
 import { sweepTasks, createSweeperHandler } from '../lambdas/sweeper';
@@ -53,6 +55,8 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '0' },
     // Batches in flight per queue (the local pollers' stand-in for Lambda's concurrent invocations).
     'poller-concurrency': { type: 'string', default: '' },
+    // false: every DynamoDB write is its own request (adapters/dynamodb/write-combiner.ts).
+    'combine-writes': { type: 'string', default: 'true' },
   },
 });
 const num = (name: keyof typeof args) => {
@@ -67,6 +71,8 @@ Object.assign(process.env, { AWS_EC2_METADATA_DISABLED: 'true' });
 // ----- counting DynamoDB requests of the engine's handlers -----
 
 const counts = new Map<string, number>();
+/** Items the counted requests read or wrote (a transaction's items, a batch's requests, else 1). */
+let itemsTouched = 0;
 function countedTotal(): number {
   let total = 0;
   for (const n of counts.values()) total += n;
@@ -85,17 +91,27 @@ function itemKind(input: Record<string, unknown>): string {
   return 'model';
 }
 
+function itemsOf(input: Record<string, unknown>): number {
+  if (Array.isArray(input.TransactItems)) return input.TransactItems.length;
+  const batch = input.RequestItems as Record<string, unknown[] | { Keys?: unknown[] }> | undefined;
+  if (!batch) return 1;
+  return Object.values(batch).reduce<number>((n, requests) => n + (Array.isArray(requests) ? requests.length : (requests.Keys?.length ?? 0)), 0);
+}
+
 function countingDocuments(settings: HandlerSettings): DynamoDBDocumentClient {
   const raw = new DynamoDBClient({ region: settings.aws.region, credentials: settings.aws.credentials, endpoint: settings.aws.endpoints?.dynamodb });
   raw.middlewareStack.add(
     (next, context) => async (args) => {
       const name = `${((context as { commandName?: string }).commandName ?? 'unknown').replace('Command', '')} ${itemKind(args.input as Record<string, unknown>)}`;
       counts.set(name, (counts.get(name) ?? 0) + 1);
+      itemsTouched += itemsOf(args.input as Record<string, unknown>);
       return next(args);
     },
     { step: 'deserialize', name: 'benchRequestCounter' },
   );
-  return DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  const translate = { marshallOptions: { removeUndefinedValues: true } };
+  // As AwsClients builds it: the counter above sees the requests that reach DynamoDB Local.
+  return settings.aws.combineWrites ? new WriteCombiningClient(raw, translate) : DynamoDBDocumentClient.from(raw, translate);
 }
 
 /** The engine as the handlers build it, on counting clients (one engine per handler, like one Lambda each). */
@@ -194,6 +210,8 @@ interface RunResult {
   operations: number;
   wallMs: number;
   requests: number;
+  /** Items those requests read or wrote (the items in transactions and batches). */
+  items: number;
   byCommand: Map<string, number>;
   load: number[];
   cpuMs: number;
@@ -215,6 +233,7 @@ function processCpuMs(pid: number | undefined): number | undefined {
 
 async function runWorkflow(rest: Rest, label: string, deployments: string[], workflow: string, javaPid?: number): Promise<RunResult> {
   counts.clear();
+  itemsTouched = 0;
   const cpu = process.cpuUsage();
   const javaCpu = processCpuMs(javaPid);
   const started = Date.now();
@@ -228,7 +247,7 @@ async function runWorkflow(rest: Rest, label: string, deployments: string[], wor
   await new Promise((resolve) => setTimeout(resolve, 500));
   for (const { execution } of ends) if (execution.status !== 'terminated') throw new Error(`${workflow} ${execution.id} ended ${execution.status}: ${execution.error}`);
   const operations = ends.reduce((n, { execution }) => n + (execution.finished_operations as number), 0);
-  return { label, executions: ids.length, operations, wallMs, requests: countedTotal(), byCommand: new Map(counts), load: os.loadavg(), cpuMs: (used.user + used.system) / 1000, javaCpuMs: javaCpu !== undefined && javaCpuEnd !== undefined ? javaCpuEnd - javaCpu : undefined };
+  return { label, executions: ids.length, operations, wallMs, requests: countedTotal(), items: itemsTouched, byCommand: new Map(counts), load: os.loadavg(), cpuMs: (used.user + used.system) / 1000, javaCpuMs: javaCpu !== undefined && javaCpuEnd !== undefined ? javaCpuEnd - javaCpu : undefined };
 }
 
 function report(result: RunResult): void {
@@ -237,7 +256,7 @@ function report(result: RunResult): void {
   const commands = [...result.byCommand].sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ${(n / result.operations).toFixed(2)}`).join(', ');
   console.log(
     `${result.label.padEnd(40)} ${result.executions} exec, ${result.operations} ops, wall ${seconds.toFixed(1)} s, ${(result.operations / seconds).toFixed(0)} ops/s, ` +
-      `${result.requests} DynamoDB requests = ${perOp.toFixed(2)}/op (${commands}); load ${result.load.map((l) => l.toFixed(1)).join(' ')}; ` +
+      `${result.requests} DynamoDB requests = ${perOp.toFixed(2)}/op (${commands}), ${(result.items / result.operations).toFixed(2)} items/op; load ${result.load.map((l) => l.toFixed(1)).join(' ')}; ` +
       `CPU: bench process ${(result.cpuMs / 1000).toFixed(1)} s = ${(result.cpuMs / result.operations).toFixed(2)} ms/op` +
       (result.javaCpuMs !== undefined ? `, DynamoDB Local ${(result.javaCpuMs / 1000).toFixed(1)} s = ${(result.javaCpuMs / result.operations).toFixed(2)} ms/op` : ''),
   );
@@ -267,12 +286,14 @@ async function main(): Promise<void> {
   const cHosts = num('concurrent-hosts');
   const cApps = num('concurrent-apps');
   console.log(`Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}; load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`DynamoDB writes: ${args['combine-writes'] !== 'false' ? 'combined (concurrent writes committed together)' : 'one request each'}`);
   const runtime = await startLocalRuntime({
     port: 0,
     inMemory: true,
     stage: 'bench',
     logLevel: 'SILENT',
     scheduleMinutes: 0.25,
+    combineWrites: args['combine-writes'] !== 'false',
     ...(args['poller-concurrency'] ? { pollerConcurrency: { workflow: num('poller-concurrency'), tasks: num('poller-concurrency') } } : {}),
     handlers: {
       workflowWorker: (settings) => createWorkflowWorkerHandler(settings, workflowMessageHandlers(settings, countedEngine(settings))),

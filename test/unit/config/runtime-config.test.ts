@@ -34,4 +34,15 @@ describe('runtime configuration', () => {
     expect(settingsFromEnv({ AWS_LAMBDA_FUNCTION_NAME: 'f' })).toMatchObject({ local: false, logLevel: 'INFO' });
     expect(settingsFromEnv({ STRATUS_LOG_LEVEL: 'debug' })).toMatchObject({ local: true, logLevel: 'DEBUG' });
   });
+
+  it('combines DynamoDB writes against an explicit endpoint (DynamoDB Local) unless told otherwise', () => {
+    expect(awsSettingsFromEnv({ AWS_ENDPOINT_URL_DYNAMODB: 'http://d' }).combineWrites).toBe(true);
+    expect(awsSettingsFromEnv({ AWS_ENDPOINT_URL: 'http://all' }).combineWrites).toBe(true);
+    expect(awsSettingsFromEnv({ AWS_ENDPOINT_URL_DYNAMODB: 'http://d', STRATUS_DYNAMODB_COMBINE_WRITES: 'false' }).combineWrites).toBeUndefined();
+    // In AWS (no endpoint) only when asked.
+    expect(awsSettingsFromEnv({ AWS_REGION: 'eu-west-1' }).combineWrites).toBeUndefined();
+    expect(awsSettingsFromEnv({ STRATUS_DYNAMODB_COMBINE_WRITES: 'TRUE' }).combineWrites).toBe(true);
+    // Handed on to child processes as it was decided.
+    expect(awsSettingsToEnv({ region: 'us-east-1', combineWrites: true }).STRATUS_DYNAMODB_COMBINE_WRITES).toBe('true');
+  });
 });

@@ -1,0 +1,146 @@
+/**
+ * WriteCombiningClient on DynamoDB Local: writes sent in the same turn of the event loop reach
+ * DynamoDB as one TransactWriteItems (counted with a middleware on the raw client), and each caller
+ * still gets exactly its own outcome: its condition failure as the error it would get alone, the
+ * others applied; a request DynamoDB refuses as a whole falls back to one request per write.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { WriteCombiningClient } from '../../../adapters/dynamodb/write-combiner';
+import { createModelTable } from '../../support/model-table';
+import type { TestModelTable } from '../../support/model-table';
+
+let table: TestModelTable;
+let raw: DynamoDBClient;
+let client: WriteCombiningClient;
+/** Requests sent: command name (without `Command`) and, for transactions, the number of items. */
+let sent: string[] = [];
+
+beforeAll(async () => {
+  table = await createModelTable();
+  raw = new DynamoDBClient({ endpoint: table.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  raw.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = ((context as { commandName?: string }).commandName ?? 'unknown').replace(/Command$/, '');
+      const items = (args.input as { TransactItems?: unknown[] }).TransactItems;
+      sent.push(items ? `${name}(${items.length})` : name);
+      return next(args);
+    },
+    { step: 'initialize', name: 'testRequestCounter' },
+  );
+  client = new WriteCombiningClient(raw, { marshallOptions: { removeUndefinedValues: true } });
+});
+
+afterAll(async () => {
+  raw?.destroy();
+  await table?.drop();
+});
+
+beforeEach(() => {
+  sent = [];
+});
+
+let seq = 0;
+const key = (name: string) => ({ pk: `combiner#${seq}`, sk: name });
+beforeEach(() => {
+  seq += 1;
+});
+
+const add = (name: string, by = 1, extra: Partial<ConstructorParameters<typeof UpdateCommand>[0]> = {}) =>
+  new UpdateCommand({ TableName: table.name, Key: key(name), UpdateExpression: 'ADD n :by', ExpressionAttributeValues: { ':by': by }, ...extra });
+
+const read = async (name: string) => (await table.client.send(new GetCommand({ TableName: table.name, Key: key(name), ConsistentRead: true }))).Item;
+
+async function outcome(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    return await promise;
+  } catch (err) {
+    return err;
+  }
+}
+
+describe('WriteCombiningClient', () => {
+  it('sends one write alone as its own plain request', async () => {
+    await client.send(add('a', 5));
+    expect(sent).toEqual(['UpdateItem']);
+    expect((await read('a'))?.n).toBe(5);
+  });
+
+  it('commits writes sent together as one transaction', async () => {
+    const names = Array.from({ length: 30 }, (_, i) => `w${i}`);
+    await Promise.all([
+      ...names.map((name, i) => client.send(add(name, i))),
+      client.send(new PutCommand({ TableName: table.name, Item: { ...key('put'), v: 'x' } })),
+      client.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: table.name, Item: { ...key('t1'), v: 1 } } }, { Put: { TableName: table.name, Item: { ...key('t2'), v: 2 } } }] })),
+    ]);
+    expect(sent).toEqual(['TransactWriteItems(33)']);
+    for (const [i, name] of names.entries()) expect((await read(name))?.n).toBe(i);
+    expect((await read('put'))?.v).toBe('x');
+    expect([(await read('t1'))?.v, (await read('t2'))?.v]).toEqual([1, 2]);
+  });
+
+  it('fails only the write whose condition is false, with the error it would get alone', async () => {
+    await client.send(new PutCommand({ TableName: table.name, Item: { ...key('guarded'), n: 7 } }));
+    sent = [];
+    const [ok, refused, other] = await Promise.all([
+      outcome(client.send(add('free', 1))),
+      outcome(client.send(add('guarded', 1, { ConditionExpression: 'n = :zero', ExpressionAttributeValues: { ':by': 1, ':zero': 0 }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }))),
+      outcome(client.send(add('free2', 2))),
+    ]);
+    expect(ok).not.toBeInstanceOf(Error);
+    expect(other).not.toBeInstanceOf(Error);
+    expect((refused as Error).name).toBe('ConditionalCheckFailedException');
+    // ALL_OLD: the refused item as stored (raw attribute values, as the SDK gives them for a single write).
+    expect((refused as { Item?: Record<string, unknown> }).Item?.n).toEqual({ N: '7' });
+    expect((await read('guarded'))?.n).toBe(7);
+    expect([(await read('free'))?.n, (await read('free2'))?.n]).toEqual([1, 2]);
+    // The cancelled commit, then the two others again together.
+    expect(sent).toEqual(['TransactWriteItems(3)', 'TransactWriteItems(2)']);
+  });
+
+  it('fails a transaction whose condition is false as a whole, with its own cancellation reasons', async () => {
+    const transaction = new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: table.name, Item: { ...key('x1'), v: 1 } } },
+        { Update: { TableName: table.name, Key: key('x2'), UpdateExpression: 'SET v = :v', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':v': 2 } } },
+      ],
+    });
+    const [refused, ok] = await Promise.all([outcome(client.send(transaction)), outcome(client.send(add('y', 3)))]);
+    expect((refused as Error).name).toBe('TransactionCanceledException');
+    expect((refused as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.map((reason) => reason.Code)).toEqual(['None', 'ConditionalCheckFailed']);
+    expect(ok).not.toBeInstanceOf(Error);
+    expect(await read('x1')).toBeUndefined();
+    expect(await read('x2')).toBeUndefined();
+    expect((await read('y'))?.n).toBe(3);
+  });
+
+  it('never puts one item twice in a commit: the second write waits for the next', async () => {
+    await Promise.all([client.send(add('same', 1)), client.send(add('same', 10)), client.send(add('else', 1))]);
+    expect(sent).toEqual(['TransactWriteItems(2)', 'UpdateItem']);
+    expect((await read('same'))?.n).toBe(11);
+  });
+
+  it('splits more than 100 items into several commits', async () => {
+    const names = Array.from({ length: 150 }, (_, i) => `many${i}`);
+    await Promise.all(names.map((name) => client.send(add(name))));
+    expect(sent).toEqual(['TransactWriteItems(100)', 'TransactWriteItems(50)']);
+    const values = await Promise.all(names.map(async (name) => (await read(name))?.n));
+    expect(values.every((n) => n === 1)).toBe(true);
+  });
+
+  it('sends each write alone when DynamoDB refuses the combined request as a whole', async () => {
+    const broken = new UpdateCommand({ TableName: table.name, Key: key('broken'), UpdateExpression: 'SET v = :missing', ExpressionAttributeValues: { ':other': 1 } });
+    const [refused, ok] = await Promise.all([outcome(client.send(broken)), outcome(client.send(add('fine', 4)))]);
+    expect((refused as Error).name).toBe('ValidationException');
+    expect(ok).not.toBeInstanceOf(Error);
+    expect((await read('fine'))?.n).toBe(4);
+    expect(sent).toEqual(['TransactWriteItems(2)', 'UpdateItem', 'UpdateItem']);
+  });
+
+  it('passes writes that return values through as they are', async () => {
+    const [returned] = (await Promise.all([client.send(add('ret', 2, { ReturnValues: 'ALL_NEW' })), client.send(add('plain', 1))])) as [{ Attributes?: Record<string, unknown> }, unknown];
+    expect(returned.Attributes?.n).toBe(2);
+    expect(sent.sort()).toEqual(['UpdateItem', 'UpdateItem']);
+  });
+});
