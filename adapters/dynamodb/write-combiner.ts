@@ -29,7 +29,7 @@ const MAX_BYTES = 3_500_000;
 const MAX_REQUEUES = 5;
 
 export interface WriteCombinerOptions {
-  /** Commits in flight at once; more writes wait for the next one. Default 2. */
+  /** Commits in flight at once; more writes wait for the next one. Default 4. */
   maxInFlight?: number;
   /** The key attributes of every table this client writes (Put items carry their key). Default pk, sk. */
   keyAttributes?: string[];
@@ -80,7 +80,7 @@ export class WriteCombiningClient extends DynamoDBDocumentClient {
 
   constructor(client: DynamoDBClient, translateConfig?: TranslateConfig, options: WriteCombinerOptions = {}) {
     super(client, translateConfig);
-    this.maxInFlight = options.maxInFlight ?? 2;
+    this.maxInFlight = options.maxInFlight ?? 4;
     this.keyAttributes = options.keyAttributes ?? ['pk', 'sk'];
   }
 
