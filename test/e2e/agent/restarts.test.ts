@@ -215,9 +215,12 @@ describe('restarts in the middle of an agent install', () => {
     const runtimeDir = path.join(work, 'runtime');
     await mkdir(runtimeDir);
     // The same stage, data folder and port on both starts; the lease is long enough that the
-    // manager is back before it ends (then nothing is retried).
+    // manager is back and the agent reconnected before it ends (then nothing is retried). The
+    // agent's reconnect backoff alone (full jitter, capped at 60 s) can wait up to a minute after
+    // the restart: with a 60 s lease, a slow restart on a loaded machine let the lease run out and
+    // the retries found no agent (CI run of 70b5e8e).
     const options = { inMemory: false, dataDir: runtimeDir, port: await freePort(), stage: uniqueStage() };
-    const env = { STRATUS_OPERATION_LEASE: '60' };
+    const env = { STRATUS_OPERATION_LEASE: '180' };
     let h = await startHarness(options, env);
     harnesses.push(h);
     await deploy(h, 'stopped', blueprint(work));
