@@ -10,7 +10,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsSettings } from './aws-settings';
-import { WriteCombiningClient } from './dynamodb/write-combiner';
+import { CombiningDocumentClient } from './dynamodb/combining-client';
 
 export type Instrument = <T>(client: T) => T;
 
@@ -35,7 +35,7 @@ export class AwsClients {
     if (!this.dynamoDb) {
       const raw = this.instrument(new DynamoDBClient(this.base(this.settings.endpoints?.dynamodb)));
       const translate = { marshallOptions: { removeUndefinedValues: true } };
-      this.dynamoDb = this.settings.combineWrites ? new WriteCombiningClient(raw, translate) : DynamoDBDocumentClient.from(raw, translate);
+      this.dynamoDb = this.settings.combineRequests ? new CombiningDocumentClient(raw, translate) : DynamoDBDocumentClient.from(raw, translate);
     }
     return this.dynamoDb;
   }

@@ -16,11 +16,11 @@ export interface AwsSettings {
   credentials?: AwsCredentials;
   endpoints?: Partial<Record<AwsService, string>>;
   /**
-   * Commit concurrent DynamoDB writes together (dynamodb/write-combiner.ts). From
-   * STRATUS_DYNAMODB_COMBINE_WRITES (true/false); by default on when DynamoDB has an explicit
+   * Send concurrent DynamoDB writes and reads together (dynamodb/combining-client.ts). From
+   * STRATUS_DYNAMODB_COMBINE (true/false); by default on when DynamoDB has an explicit
    * endpoint (DynamoDB Local), off in AWS, where a transactional write costs twice the capacity.
    */
-  combineWrites?: boolean;
+  combineRequests?: boolean;
 }
 
 const ENDPOINT_VARS: Record<AwsService, string> = {
@@ -35,9 +35,9 @@ export function awsSettingsFromEnv(env: Record<string, string | undefined>): Aws
     const value = env[name] || env.AWS_ENDPOINT_URL;
     if (value) endpoints[service] = value;
   }
-  const combine = env.STRATUS_DYNAMODB_COMBINE_WRITES?.toLowerCase();
-  const combineWrites = combine === 'true' || (combine !== 'false' && endpoints.dynamodb !== undefined);
-  return { region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1', endpoints, ...(combineWrites ? { combineWrites } : {}) };
+  const combine = env.STRATUS_DYNAMODB_COMBINE?.toLowerCase();
+  const combineRequests = combine === 'true' || (combine !== 'false' && endpoints.dynamodb !== undefined);
+  return { region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1', endpoints, ...(combineRequests ? { combineRequests } : {}) };
 }
 
 /** The environment a child process needs to see these settings (the SDK reads these names). */
@@ -51,6 +51,6 @@ export function awsSettingsToEnv(settings: AwsSettings): Record<string, string> 
   for (const [service, url] of Object.entries(settings.endpoints ?? {}) as [AwsService, string][]) {
     env[ENDPOINT_VARS[service]] = url;
   }
-  if (settings.combineWrites !== undefined) env.STRATUS_DYNAMODB_COMBINE_WRITES = String(settings.combineWrites);
+  if (settings.combineRequests !== undefined) env.STRATUS_DYNAMODB_COMBINE = String(settings.combineRequests);
   return env;
 }

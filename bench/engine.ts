@@ -31,7 +31,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoEventStore } from '../adapters/dynamodb/event-store';
 import { DynamoModelStore } from '../adapters/dynamodb/model-store';
 import { DynamoOperationStore } from '../adapters/dynamodb/operation-store';
-import { WriteCombiningClient } from '../adapters/dynamodb/write-combiner';
+import { CombiningDocumentClient } from '../adapters/dynamodb/combining-client';
 import { createEngine } from '../lambdas/support/engine-container';
 import type { HandlerSettings } from '../lambdas/support/settings';
 import { sweepTasks, createSweeperHandler } from '../lambdas/sweeper';
@@ -55,8 +55,8 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '0' },
     // Batches in flight per queue (the local pollers' stand-in for Lambda's concurrent invocations).
     'poller-concurrency': { type: 'string', default: '' },
-    // false: every DynamoDB write is its own request (adapters/dynamodb/write-combiner.ts).
-    'combine-writes': { type: 'string', default: 'true' },
+    // false: every DynamoDB request goes alone, as in AWS (adapters/dynamodb/combining-client.ts).
+    combine: { type: 'string', default: 'true' },
   },
 });
 const num = (name: keyof typeof args) => {
@@ -111,7 +111,7 @@ function countingDocuments(settings: HandlerSettings): DynamoDBDocumentClient {
   );
   const translate = { marshallOptions: { removeUndefinedValues: true } };
   // As AwsClients builds it: the counter above sees the requests that reach DynamoDB Local.
-  return settings.aws.combineWrites ? new WriteCombiningClient(raw, translate) : DynamoDBDocumentClient.from(raw, translate);
+  return settings.aws.combineRequests ? new CombiningDocumentClient(raw, translate) : DynamoDBDocumentClient.from(raw, translate);
 }
 
 /** The engine as the handlers build it, on counting clients (one engine per handler, like one Lambda each). */
@@ -286,14 +286,14 @@ async function main(): Promise<void> {
   const cHosts = num('concurrent-hosts');
   const cApps = num('concurrent-apps');
   console.log(`Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model}), Node ${process.version}; load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`DynamoDB writes: ${args['combine-writes'] !== 'false' ? 'combined (concurrent writes committed together)' : 'one request each'}`);
+  console.log(`DynamoDB requests: ${args.combine !== 'false' ? 'combined (concurrent writes and reads sent together)' : 'one each, as in AWS'}`);
   const runtime = await startLocalRuntime({
     port: 0,
     inMemory: true,
     stage: 'bench',
     logLevel: 'SILENT',
     scheduleMinutes: 0.25,
-    combineWrites: args['combine-writes'] !== 'false',
+    combineRequests: args.combine !== 'false',
     ...(args['poller-concurrency'] ? { pollerConcurrency: { workflow: num('poller-concurrency'), tasks: num('poller-concurrency') } } : {}),
     handlers: {
       workflowWorker: (settings) => createWorkflowWorkerHandler(settings, workflowMessageHandlers(settings, countedEngine(settings))),

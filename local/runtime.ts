@@ -103,10 +103,10 @@ export interface LocalRuntimeOptions {
   wsIdleTimeoutMs?: number;
   wsMaxConnectionMs?: number;
   /**
-   * Commit concurrent DynamoDB writes together (adapters/dynamodb/write-combiner.ts). Default:
-   * STRATUS_DYNAMODB_COMBINE_WRITES, else on.
+   * Send concurrent DynamoDB writes and reads together (adapters/dynamodb/combining-client.ts). Default:
+   * STRATUS_DYNAMODB_COMBINE, else on.
    */
-  combineWrites?: boolean;
+  combineRequests?: boolean;
   /** The runtime's own progress lines (default: silent). */
   log?: (line: string) => void;
   /** Whether blueprint/plugin archives may be fetched from URLs: `off` (default), `public`, `any`. */
@@ -217,7 +217,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       region: REGION,
       credentials: { accessKeyId: `LOCAL${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(24).toString('base64url') },
       endpoints,
-      combineWrites: options.combineWrites ?? process.env.STRATUS_DYNAMODB_COMBINE_WRITES?.toLowerCase() !== 'false',
+      combineRequests: options.combineRequests ?? process.env.STRATUS_DYNAMODB_COMBINE?.toLowerCase() !== 'false',
     };
     const clientBase = { region: aws.region, credentials: aws.credentials };
     const dynamoDb = new DynamoDBClient({ ...clientBase, endpoint: endpoints.dynamodb });

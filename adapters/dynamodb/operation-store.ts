@@ -11,6 +11,9 @@
  * (`st` state, `a` attempt, `r` retries, `dn` string set of finished dependencies, `u` lease or
  * delay end; a segment's `stp` next step, `sb` attempt its step began at, `cnt` steps counted in
  * the header). Every transition is an UpdateItem conditional on the state and attempt it leaves.
+ * Starts, claims and dependency records return the task as written (ALL_NEW); they are marked
+ * `readBack`, which a combining client may answer with a read right after the write (safe for these
+ * three: see docs/engine.md, "Request combining").
  */
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -28,6 +31,7 @@ import type {
 } from '../../src/ports/operation-store';
 import { OPERATION_WAKE_PREFIX } from '../../src/config/resources';
 import type { PersistedTask } from '../../src/workflows/engine/persisted';
+import { readBack } from './combining-client';
 
 type Item = Record<string, unknown>;
 type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Item } };
@@ -333,31 +337,34 @@ export class DynamoOperationStore implements OperationStore {
         const start = this.startClauses(pk, taskId, startAs);
         const { Attributes: started } = await withRetries(() =>
           this.send<{ Attributes?: Item }>(
-            new UpdateCommand({
+            readBack(new UpdateCommand({
               TableName: this.table,
               Key,
               UpdateExpression: `SET ${start.set} ADD dn :id`,
               ConditionExpression: 'st = :waiting AND attribute_not_exists(dn)',
               ExpressionAttributeValues: { ...start.values, ':id': new Set([dependencyId]), ':waiting': 'waiting' },
               ReturnValues: 'ALL_NEW',
-            }),
+            })),
           ),
         );
         return { recorded: true, state: startAs.state, doneCount: 1, attempt: startAs.attempt, ...(started ? { started: taskFrom(started) } : {}) };
       }
       const { Attributes } = await withRetries(() =>
         this.send<{ Attributes?: Item }>(
-          new UpdateCommand({
-            TableName: this.table,
-            Key,
-            UpdateExpression: 'ADD dn :id',
-            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(dn) OR NOT contains(dn, :one))',
-            ExpressionAttributeValues: { ':id': new Set([dependencyId]), ':one': dependencyId },
-            ReturnValues: 'ALL_NEW',
-          }),
+          readBack(
+            new UpdateCommand({
+              TableName: this.table,
+              Key,
+              UpdateExpression: 'ADD dn :id',
+              ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(dn) OR NOT contains(dn, :one))',
+              ExpressionAttributeValues: { ':id': new Set([dependencyId]), ':one': dependencyId },
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
         ),
       );
-      const record = taskFrom(Attributes!);
+      if (!Attributes) throw new Error(`Task ${taskId} of execution ${key.executionId} vanished after its dependency was recorded`);
+      const record = taskFrom(Attributes);
       return { recorded: true, state: record.state, doneCount: record.done.length, attempt: record.attempt };
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
@@ -373,14 +380,16 @@ export class DynamoOperationStore implements OperationStore {
     let started: Item | undefined;
     const applied = await conditional(async () => {
       const result = await this.send<{ Attributes?: Item }>(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk, sk: taskSk(taskId) },
-          UpdateExpression: `SET ${start.set}`,
-          ConditionExpression: 'st = :from AND a = :fromA',
-          ExpressionAttributeValues: { ...start.values, ':from': from.state, ':fromA': from.attempt },
-          ReturnValues: 'ALL_NEW',
-        }),
+        readBack(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { pk, sk: taskSk(taskId) },
+            UpdateExpression: `SET ${start.set}`,
+            ConditionExpression: 'st = :from AND a = :fromA',
+            ExpressionAttributeValues: { ...start.values, ':from': from.state, ':fromA': from.attempt },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
       );
       started = result.Attributes;
     });
@@ -392,14 +401,16 @@ export class DynamoOperationStore implements OperationStore {
     let claimed: Item | undefined;
     const applied = await conditional(async () => {
       const result = await this.send<{ Attributes?: Item }>(
-        new UpdateCommand({
-          ReturnValues: 'ALL_NEW',
-          TableName: this.table,
-          Key: { pk, sk: taskSk(taskId) },
-          UpdateExpression: 'SET st = :running, u = :u, sa = :now, gsi1sk = :dsk',
-          ConditionExpression: 'st = :queued AND a = :a',
-          ExpressionAttributeValues: { ':running': 'running', ':u': leaseUntil, ':now': now, ':dsk': dueSk(leaseUntil, pk, taskId), ':queued': 'queued', ':a': attempt },
-        }),
+        readBack(
+          new UpdateCommand({
+            ReturnValues: 'ALL_NEW',
+            TableName: this.table,
+            Key: { pk, sk: taskSk(taskId) },
+            UpdateExpression: 'SET st = :running, u = :u, sa = :now, gsi1sk = :dsk',
+            ConditionExpression: 'st = :queued AND a = :a',
+            ExpressionAttributeValues: { ':running': 'running', ':u': leaseUntil, ':now': now, ':dsk': dueSk(leaseUntil, pk, taskId), ':queued': 'queued', ':a': attempt },
+          }),
+        ),
       );
       claimed = result.Attributes;
     });

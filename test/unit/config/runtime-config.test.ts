@@ -36,13 +36,13 @@ describe('runtime configuration', () => {
   });
 
   it('combines DynamoDB writes against an explicit endpoint (DynamoDB Local) unless told otherwise', () => {
-    expect(awsSettingsFromEnv({ AWS_ENDPOINT_URL_DYNAMODB: 'http://d' }).combineWrites).toBe(true);
-    expect(awsSettingsFromEnv({ AWS_ENDPOINT_URL: 'http://all' }).combineWrites).toBe(true);
-    expect(awsSettingsFromEnv({ AWS_ENDPOINT_URL_DYNAMODB: 'http://d', STRATUS_DYNAMODB_COMBINE_WRITES: 'false' }).combineWrites).toBeUndefined();
+    expect(awsSettingsFromEnv({ AWS_ENDPOINT_URL_DYNAMODB: 'http://d' }).combineRequests).toBe(true);
+    expect(awsSettingsFromEnv({ AWS_ENDPOINT_URL: 'http://all' }).combineRequests).toBe(true);
+    expect(awsSettingsFromEnv({ AWS_ENDPOINT_URL_DYNAMODB: 'http://d', STRATUS_DYNAMODB_COMBINE: 'false' }).combineRequests).toBeUndefined();
     // In AWS (no endpoint) only when asked.
-    expect(awsSettingsFromEnv({ AWS_REGION: 'eu-west-1' }).combineWrites).toBeUndefined();
-    expect(awsSettingsFromEnv({ STRATUS_DYNAMODB_COMBINE_WRITES: 'TRUE' }).combineWrites).toBe(true);
+    expect(awsSettingsFromEnv({ AWS_REGION: 'eu-west-1' }).combineRequests).toBeUndefined();
+    expect(awsSettingsFromEnv({ STRATUS_DYNAMODB_COMBINE: 'TRUE' }).combineRequests).toBe(true);
     // Handed on to child processes as it was decided.
-    expect(awsSettingsToEnv({ region: 'us-east-1', combineWrites: true }).STRATUS_DYNAMODB_COMBINE_WRITES).toBe('true');
+    expect(awsSettingsToEnv({ region: 'us-east-1', combineRequests: true }).STRATUS_DYNAMODB_COMBINE).toBe('true');
   });
 });

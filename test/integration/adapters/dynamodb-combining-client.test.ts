@@ -1,5 +1,5 @@
 /**
- * WriteCombiningClient on DynamoDB Local: writes sent in the same turn of the event loop reach
+ * CombiningDocumentClient on DynamoDB Local: writes sent in the same turn of the event loop reach
  * DynamoDB as one TransactWriteItems (counted with a middleware on the raw client), and each caller
  * still gets exactly its own outcome: its condition failure as the error it would get alone, the
  * others applied; a request DynamoDB refuses as a whole falls back to one request per write.
@@ -7,13 +7,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { WriteCombiningClient } from '../../../adapters/dynamodb/write-combiner';
+import { CombiningDocumentClient, readBack } from '../../../adapters/dynamodb/combining-client';
 import { createModelTable } from '../../support/model-table';
 import type { TestModelTable } from '../../support/model-table';
 
 let table: TestModelTable;
 let raw: DynamoDBClient;
-let client: WriteCombiningClient;
+let client: CombiningDocumentClient;
 /** Requests sent: command name (without `Command`) and, for transactions, the number of items. */
 let sent: string[] = [];
 
@@ -29,7 +29,7 @@ beforeAll(async () => {
     },
     { step: 'initialize', name: 'testRequestCounter' },
   );
-  client = new WriteCombiningClient(raw, { marshallOptions: { removeUndefinedValues: true } });
+  client = new CombiningDocumentClient(raw, { marshallOptions: { removeUndefinedValues: true } });
 });
 
 afterAll(async () => {
@@ -60,7 +60,7 @@ async function outcome(promise: Promise<unknown>): Promise<unknown> {
   }
 }
 
-describe('WriteCombiningClient', () => {
+describe('CombiningDocumentClient', () => {
   it('sends one write alone as its own plain request', async () => {
     await client.send(add('a', 5));
     expect(sent).toEqual(['UpdateItem']);
@@ -129,6 +129,15 @@ describe('WriteCombiningClient', () => {
     expect(values.every((n) => n === 1)).toBe(true);
   });
 
+  it('sends a transaction too big to share a commit alone, and the others without it', async () => {
+    const big = 'x'.repeat(360_000);
+    const transaction = new TransactWriteCommand({ TransactItems: Array.from({ length: 10 }, (_, i) => ({ Put: { TableName: table.name, Item: { ...key(`big${i}`), big } } })) });
+    await Promise.all([client.send(transaction), client.send(add('small', 1)), client.send(add('small2', 1))]);
+    expect(sent.sort()).toEqual(['TransactWriteItems(10)', 'TransactWriteItems(2)']);
+    expect((await read('big9'))?.big).toBe(big);
+    expect((await read('small2'))?.n).toBe(1);
+  });
+
   it('sends each write alone when DynamoDB refuses the combined request as a whole', async () => {
     const broken = new UpdateCommand({ TableName: table.name, Key: key('broken'), UpdateExpression: 'SET v = :missing', ExpressionAttributeValues: { ':other': 1 } });
     const [refused, ok] = await Promise.all([outcome(client.send(broken)), outcome(client.send(add('fine', 4)))]);
@@ -142,5 +151,48 @@ describe('WriteCombiningClient', () => {
     const [returned] = (await Promise.all([client.send(add('ret', 2, { ReturnValues: 'ALL_NEW' })), client.send(add('plain', 1))])) as [{ Attributes?: Record<string, unknown> }, unknown];
     expect(returned.Attributes?.n).toBe(2);
     expect(sent.sort()).toEqual(['UpdateItem', 'UpdateItem']);
+  });
+});
+
+describe('CombiningDocumentClient: reads', () => {
+  const get = (name: string, consistent = true) => client.send(new GetCommand({ TableName: table.name, Key: key(name), ConsistentRead: consistent })) as Promise<{ Item?: Record<string, unknown> }>;
+
+  it('sends one read alone as a plain GetItem', async () => {
+    await table.client.send(new PutCommand({ TableName: table.name, Item: { ...key('r'), v: 1 } }));
+    expect((await get('r')).Item?.v).toBe(1);
+    expect(sent).toEqual(['GetItem']);
+  });
+
+  it('reads sent together go as one BatchGetItem; a missing item reads as none, a key asked twice is read once', async () => {
+    await Promise.all(['r1', 'r2', 'r3'].map((name, i) => table.client.send(new PutCommand({ TableName: table.name, Item: { ...key(name), v: i } }))));
+    const [a, b, c, missing, again] = await Promise.all([get('r1'), get('r2'), get('r3'), get('nope'), get('r1')]);
+    expect([a.Item?.v, b.Item?.v, c.Item?.v, again.Item?.v]).toEqual([0, 1, 2, 0]);
+    expect(missing.Item).toBeUndefined();
+    expect(sent).toEqual(['BatchGetItem']);
+  });
+
+  it('keeps strongly consistent and eventually consistent reads in separate batches', async () => {
+    await Promise.all([get('x', true), get('y', true), get('x', false), get('y', false)]);
+    expect(sent).toEqual(['BatchGetItem', 'BatchGetItem']);
+  });
+
+  it('answers a marked ALL_NEW update from a read after its combined write', async () => {
+    const marked = readBack(add('rb', 2, { ReturnValues: 'ALL_NEW' }));
+    const [returned] = (await Promise.all([client.send(marked), client.send(add('beside', 1))])) as [{ Attributes?: Record<string, unknown> }, unknown];
+    expect(returned.Attributes).toMatchObject({ ...key('rb'), n: 2 });
+    expect(sent).toEqual(['TransactWriteItems(2)', 'GetItem']);
+  });
+
+  it('sends a marked update alone as the atomic request it is', async () => {
+    const returned = (await client.send(readBack(add('solo', 3, { ReturnValues: 'ALL_NEW' })))) as { Attributes?: Record<string, unknown> };
+    expect(returned.Attributes?.n).toBe(3);
+    expect(sent).toEqual(['UpdateItem']);
+  });
+
+  it('fails a marked update whose condition is false like any write', async () => {
+    const refused = readBack(add('cond', 1, { ReturnValues: 'ALL_NEW', ConditionExpression: 'attribute_exists(pk)' }));
+    const [error] = await Promise.all([outcome(client.send(refused)), client.send(add('fine', 1))]);
+    expect((error as Error).name).toBe('ConditionalCheckFailedException');
+    expect(await read('cond')).toBeUndefined();
   });
 });
