@@ -5,9 +5,10 @@
  * others applied; a request DynamoDB refuses as a whole falls back to one request per write.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CombiningDocumentClient, readBack } from '../../../adapters/dynamodb/combining-client';
+import { loggedDynamoDbClient } from '../../support/logged-dynamodb';
 import { createModelTable } from '../../support/model-table';
 import type { TestModelTable } from '../../support/model-table';
 
@@ -19,16 +20,7 @@ let sent: string[] = [];
 
 beforeAll(async () => {
   table = await createModelTable();
-  raw = new DynamoDBClient({ endpoint: table.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  raw.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = ((context as { commandName?: string }).commandName ?? 'unknown').replace(/Command$/, '');
-      const items = (args.input as { TransactItems?: unknown[] }).TransactItems;
-      sent.push(items ? `${name}(${items.length})` : name);
-      return next(args);
-    },
-    { step: 'initialize', name: 'testRequestCounter' },
-  );
+  raw = loggedDynamoDbClient(table.endpoint, (label) => void sent.push(label));
   client = new CombiningDocumentClient(raw, { marshallOptions: { removeUndefinedValues: true } });
 });
 

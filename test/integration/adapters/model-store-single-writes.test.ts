@@ -6,10 +6,11 @@
  * writer gets in between the store's read and its write; multi-item writes stay atomic transactions.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoModelStore } from '../../../adapters/dynamodb/model-store';
 import type { EntityRef } from '../../../src/ports/model-store';
+import { loggedDynamoDbClient } from '../../support/logged-dynamodb';
 import { createModelTable } from '../../support/model-table';
 import type { TestModelTable } from '../../support/model-table';
 
@@ -28,21 +29,14 @@ const WRITES = new Set(['UpdateItem', 'PutItem', 'DeleteItem', 'TransactWriteIte
 
 beforeAll(async () => {
   table = await createModelTable();
-  raw = new DynamoDBClient({ endpoint: table.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  raw.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = ((context as { commandName?: string }).commandName ?? 'unknown').replace(/Command$/, '');
-      const transactItems = (args.input as { TransactItems?: unknown[] }).TransactItems;
-      sent.push(transactItems ? `${name}(${transactItems.length})` : name);
-      if (WRITES.has(name) && beforeNextWrite) {
-        const hook = beforeNextWrite;
-        beforeNextWrite = undefined;
-        await hook();
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'testRequestCounter' },
-  );
+  raw = loggedDynamoDbClient(table.endpoint, async (label, name) => {
+    sent.push(label);
+    if (WRITES.has(name) && beforeNextWrite) {
+      const hook = beforeNextWrite;
+      beforeNextWrite = undefined;
+      await hook();
+    }
+  });
   store = new DynamoModelStore({ client: DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }), tableName: table.name });
   other = new DynamoModelStore({ client: table.client, tableName: table.name });
 });
