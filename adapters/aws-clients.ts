@@ -14,6 +14,12 @@ import { CombiningDocumentClient } from './dynamodb/combining-client';
 
 export type Instrument = <T>(client: T) => T;
 
+/** The document client the adapters use on `raw`: combining requests when the settings say so. */
+export function documentClient(raw: DynamoDBClient, settings: Pick<AwsSettings, 'combineRequests'>): DynamoDBDocumentClient {
+  const translate = { marshallOptions: { removeUndefinedValues: true } };
+  return settings.combineRequests ? new CombiningDocumentClient(raw, translate) : DynamoDBDocumentClient.from(raw, translate);
+}
+
 export class AwsClients {
   private dynamoDb?: DynamoDBDocumentClient;
   private sqsClient?: SQSClient;
@@ -33,9 +39,7 @@ export class AwsClients {
 
   get documents(): DynamoDBDocumentClient {
     if (!this.dynamoDb) {
-      const raw = this.instrument(new DynamoDBClient(this.base(this.settings.endpoints?.dynamodb)));
-      const translate = { marshallOptions: { removeUndefinedValues: true } };
-      this.dynamoDb = this.settings.combineRequests ? new CombiningDocumentClient(raw, translate) : DynamoDBDocumentClient.from(raw, translate);
+      this.dynamoDb = documentClient(this.instrument(new DynamoDBClient(this.base(this.settings.endpoints?.dynamodb))), this.settings);
     }
     return this.dynamoDb;
   }

@@ -35,9 +35,14 @@ export function awsSettingsFromEnv(env: Record<string, string | undefined>): Aws
     const value = env[name] || env.AWS_ENDPOINT_URL;
     if (value) endpoints[service] = value;
   }
-  const combine = env.STRATUS_DYNAMODB_COMBINE?.toLowerCase();
-  const combineRequests = combine === 'true' || (combine !== 'false' && endpoints.dynamodb !== undefined);
+  const combineRequests = combineRequestsFrom(env, endpoints.dynamodb !== undefined);
   return { region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1', endpoints, ...(combineRequests ? { combineRequests } : {}) };
+}
+
+/** STRATUS_DYNAMODB_COMBINE (true/false), else whether DynamoDB has an explicit endpoint (DynamoDB Local). */
+export function combineRequestsFrom(env: Record<string, string | undefined>, explicitEndpoint: boolean): boolean {
+  const value = env.STRATUS_DYNAMODB_COMBINE?.toLowerCase();
+  return value === 'true' || (value !== 'false' && explicitEndpoint);
 }
 
 /** The environment a child process needs to see these settings (the SDK reads these names). */

@@ -27,11 +27,11 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../adapters/aws-clients';
 import { DynamoEventStore } from '../adapters/dynamodb/event-store';
 import { DynamoModelStore } from '../adapters/dynamodb/model-store';
 import { DynamoOperationStore } from '../adapters/dynamodb/operation-store';
-import { CombiningDocumentClient } from '../adapters/dynamodb/combining-client';
 import { createEngine } from '../lambdas/support/engine-container';
 import type { HandlerSettings } from '../lambdas/support/settings';
 import { sweepTasks, createSweeperHandler } from '../lambdas/sweeper';
@@ -109,9 +109,8 @@ function countingDocuments(settings: HandlerSettings): DynamoDBDocumentClient {
     },
     { step: 'deserialize', name: 'benchRequestCounter' },
   );
-  const translate = { marshallOptions: { removeUndefinedValues: true } };
   // As AwsClients builds it: the counter above sees the requests that reach DynamoDB Local.
-  return settings.aws.combineRequests ? new CombiningDocumentClient(raw, translate) : DynamoDBDocumentClient.from(raw, translate);
+  return documentClient(raw, settings.aws);
 }
 
 /** The engine as the handlers build it, on counting clients (one engine per handler, like one Lambda each). */

@@ -14,6 +14,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import type { SQSEvent, ScheduledEvent } from 'aws-lambda';
+import { combineRequestsFrom } from '../adapters/aws-settings';
 import type { AwsSettings } from '../adapters/aws-settings';
 import { createEventIndexerHandler } from '../lambdas/event-indexer';
 import { createHttpApiHandler } from '../lambdas/http-api';
@@ -217,7 +218,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       region: REGION,
       credentials: { accessKeyId: `LOCAL${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(24).toString('base64url') },
       endpoints,
-      combineRequests: options.combineRequests ?? process.env.STRATUS_DYNAMODB_COMBINE?.toLowerCase() !== 'false',
+      combineRequests: options.combineRequests ?? combineRequestsFrom(process.env, true),
     };
     const clientBase = { region: aws.region, credentials: aws.credentials };
     const dynamoDb = new DynamoDBClient({ ...clientBase, endpoint: endpoints.dynamodb });
