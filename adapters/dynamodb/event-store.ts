@@ -44,11 +44,11 @@ export class DynamoEventStore implements EventSink, EventReader {
 
   async emit(events: StoredEvent[]): Promise<void> {
     const expiresAt = Math.floor(Date.now() / 1000) + TTL_SECONDS;
-    const items = this.pack(events).map((chunk) => {
-      const first = this.counter;
-      this.counter += chunk.length;
-      const sk = `${timeKey(chunk[0])}#${this.emitter}#${counterKey(first)}`;
-      return { PutRequest: { Item: { pk: `EV#${chunk[0].tenant_name}#${chunk[0].execution_id}`, sk, es: JSON.stringify(chunk), expiresAt } } };
+    const items = this.pack(events).map(({ first, json }) => {
+      const counter = this.counter;
+      this.counter += json.length;
+      const sk = `${timeKey(first)}#${this.emitter}#${counterKey(counter)}`;
+      return { PutRequest: { Item: { pk: `EV#${first.tenant_name}#${first.execution_id}`, sk, es: `[${json.join(',')}]`, expiresAt } } };
     });
     for (let i = 0; i < items.length; i += 25) {
       let pending: Item[] = items.slice(i, i + 25);
@@ -61,22 +61,25 @@ export class DynamoEventStore implements EventSink, EventReader {
     }
   }
 
-  /** The events of each execution in their order, up to ITEM_BYTES of JSON per item (one event may be alone and larger). */
-  private pack(events: StoredEvent[]): StoredEvent[][] {
-    const chunks: StoredEvent[][] = [];
-    const open = new Map<string, { chunk: StoredEvent[]; bytes: number }>();
+  /**
+   * The events of each execution in their order, as JSON (each event serialized once), up to
+   * ITEM_BYTES per item (one event may be alone and larger); `first` keys the item.
+   */
+  private pack(events: StoredEvent[]): { first: StoredEvent; json: string[] }[] {
+    const chunks: { first: StoredEvent; json: string[] }[] = [];
+    const open = new Map<string, { chunk: { first: StoredEvent; json: string[] }; bytes: number }>();
     for (const event of events) {
       const execution = `${event.tenant_name}#${event.execution_id}`;
-      const size = JSON.stringify(event).length;
+      const json = JSON.stringify(event);
       const current = open.get(execution);
-      if (current && current.bytes + size <= ITEM_BYTES) {
-        current.chunk.push(event);
-        current.bytes += size;
+      if (current && current.bytes + json.length <= ITEM_BYTES) {
+        current.chunk.json.push(json);
+        current.bytes += json.length;
         continue;
       }
-      const chunk = [event];
+      const chunk = { first: event, json: [json] };
       chunks.push(chunk);
-      open.set(execution, { chunk, bytes: size });
+      open.set(execution, { chunk, bytes: json.length });
     }
     return chunks;
   }
