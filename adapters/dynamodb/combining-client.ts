@@ -64,8 +64,8 @@ interface WriteGroup extends Waiter {
   bytes: number;
   /** A single-item command (its condition failure is a ConditionalCheckFailedException). */
   single: boolean;
-  /** Answered with the item read after the write (a marked ALL_NEW update). */
-  readBack?: { TableName: string; Key: Item };
+  /** Answered with the item read after the write (a marked ALL_NEW update, its only item). */
+  readBack: boolean;
   requeues: number;
 }
 
@@ -73,7 +73,8 @@ interface Read {
   TableName: string;
   Key: Item;
   consistent: boolean;
-  id: string;
+  /** The item's key (keyOf). */
+  key: string;
   waiters: Waiter[];
   requeues: number;
 }
@@ -147,9 +148,9 @@ export class CombiningDocumentClient extends DynamoDBDocumentClient {
       return this.keyOf(write?.TableName, (write?.Key ?? write?.Item) as Item | undefined);
     });
     if (keys.some((key) => key === undefined)) return undefined;
-    const update = items[0].Update as Item | undefined;
-    const back = single && (command as { input: Item }).input.ReturnValues !== undefined ? { TableName: update!.TableName as string, Key: update!.Key as Item } : undefined;
-    return { command, items, keys: keys as string[], bytes: JSON.stringify(items).length, single, requeues: 0, ...(back ? { readBack: back } : {}) };
+    // asTransactItem took a single command with ReturnValues only when it was a marked ALL_NEW update.
+    const readBack = single && (command as { input: Item }).input.ReturnValues !== undefined;
+    return { command, items, keys: keys as string[], bytes: JSON.stringify(items).length, single, readBack, requeues: 0 };
   }
 
   /** The oldest pending groups that fit one transaction, no item twice; the rest stay in order. */
@@ -193,8 +194,8 @@ export class CombiningDocumentClient extends DynamoDBDocumentClient {
 
   private applied(group: WriteGroup): void {
     if (!group.readBack) return group.resolve({ $metadata: {} });
-    const { TableName, Key } = group.readBack;
-    this.read({ TableName, Key, consistent: true }).then((item) => group.resolve({ $metadata: {}, Attributes: item }), group.reject);
+    const { TableName, Key } = group.items[0].Update as { TableName: string; Key: Item };
+    this.read({ TableName, Key, consistent: true, key: group.keys[0] }).then((item) => group.resolve({ $metadata: {}, Attributes: item }), group.reject);
   }
 
   /** After a cancelled commit: each group's own failure, or another try for the groups only cancelled with it. */
@@ -235,15 +236,14 @@ export class CombiningDocumentClient extends DynamoDBDocumentClient {
 
   // ----- reads -----
 
-  private readOf(input: Item): Omit<Read, 'waiters' | 'id' | 'requeues'> | undefined {
+  private readOf(input: Item): Omit<Read, 'waiters' | 'requeues'> | undefined {
     if (Object.keys(input).some((field) => !['TableName', 'Key', 'ConsistentRead'].includes(field))) return undefined;
-    if (!this.keyOf(input.TableName, input.Key as Item | undefined)) return undefined;
-    return { TableName: input.TableName as string, Key: input.Key as Item, consistent: input.ConsistentRead === true };
+    const key = this.keyOf(input.TableName, input.Key as Item | undefined);
+    return key === undefined ? undefined : { TableName: input.TableName as string, Key: input.Key as Item, consistent: input.ConsistentRead === true, key };
   }
 
-  private read(read: Omit<Read, 'waiters' | 'id' | 'requeues'>): Promise<Item | undefined> {
-    const id = `${read.consistent ? 'c' : 'e'}\u0000${this.keyOf(read.TableName, read.Key)}`;
-    return new Promise((resolve, reject) => this.reads.push({ ...read, id, waiters: [{ resolve: resolve as (value: unknown) => void, reject }], requeues: 0 }));
+  private read(read: Omit<Read, 'waiters' | 'requeues'>): Promise<Item | undefined> {
+    return new Promise((resolve, reject) => this.reads.push({ ...read, waiters: [{ resolve: resolve as (value: unknown) => void, reject }], requeues: 0 }));
   }
 
   /** Up to 100 distinct keys of one consistency (reads of the same key share one answer). */
@@ -252,9 +252,9 @@ export class CombiningDocumentClient extends DynamoDBDocumentClient {
     const batch = new Map<string, Read>();
     const rest: Read[] = [];
     for (const read of pending) {
-      const same = batch.get(read.id);
+      const same = read.consistent === consistent ? batch.get(read.key) : undefined;
       if (same) same.waiters.push(...read.waiters);
-      else if (read.consistent === consistent && batch.size < MAX_READS) batch.set(read.id, read);
+      else if (read.consistent === consistent && batch.size < MAX_READS) batch.set(read.key, read);
       else rest.push(read);
     }
     return { batch: [...batch.values()], rest };
@@ -277,7 +277,7 @@ export class CombiningDocumentClient extends DynamoDBDocumentClient {
     for (const [table, { Keys = [] }] of Object.entries(result.UnprocessedKeys ?? {})) for (const key of Keys) unprocessed.add(this.keyOf(table, key)!);
     const again: Read[] = [];
     for (const read of batch) {
-      const key = this.keyOf(read.TableName, read.Key)!;
+      const { key } = read;
       if (!unprocessed.has(key)) for (const waiter of read.waiters) waiter.resolve(found.get(key));
       else if (read.requeues >= MAX_REQUEUES) await this.readAlone(read);
       else again.push({ ...read, requeues: read.requeues + 1 });
