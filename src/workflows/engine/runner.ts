@@ -80,8 +80,9 @@ export async function runCentralOperation(engine: Engine, header: ExecutionHeade
   // even with a longer `timeout`: past the lease the sweeper would take it for lost and run it
   // again while it still ran (in AWS the task worker's Lambda would be stopped first).
   const leaseShare = engine.deps.config.leaseSeconds * 800;
-  const timeoutMs = Math.max(1000, Math.min(task.call.timeout ? task.call.timeout * 1000 : leaseShare, leaseShare));
-  if (task.call.timeout && task.call.timeout * 1000 > leaseShare) {
+  const askedMs = task.call.timeout ? task.call.timeout * 1000 : leaseShare;
+  const timeoutMs = Math.max(1000, Math.min(askedMs, leaseShare));
+  if (askedMs > leaseShare) {
     logger.warning(`timeout ${task.call.timeout} s is longer than a central operation may run here: ${Math.round(timeoutMs / 1000)} s (80 % of STRATUS_OPERATION_LEASE)`);
   }
   const timer = setTimeout(() => abort.abort(), timeoutMs);
