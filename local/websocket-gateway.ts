@@ -107,13 +107,17 @@ export class WebSocketGateway {
 
   /** Runs $connect (authorizer first) for an upgrade request and accepts or rejects it. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    void this.connect(req, socket, head).catch((err) => {
+    // Node's HTTP server drops its own error listener from an upgraded socket, and ws adds one only
+    // once the upgrade completes: a client that resets while $connect runs must not crash the runtime.
+    const onError = (err: Error) => this.options.onError?.(err, 'upgrade');
+    socket.on('error', onError);
+    void this.connect(req, socket, head, () => socket.off('error', onError)).catch((err) => {
       this.options.onError?.(err, '$connect');
       if (socket.writable) rejectUpgrade(socket, 500);
     });
   }
 
-  private async connect(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  private async connect(req: IncomingMessage, socket: Duplex, head: Buffer, upgraded: () => void): Promise<void> {
     if (this.closing) return rejectUpgrade(socket, 403);
     const url = req.url ?? '/';
     const queryIndex = url.indexOf('?');
@@ -153,7 +157,10 @@ export class WebSocketGateway {
       return rejectUpgrade(socket, statusCode === 401 || statusCode === 403 ? statusCode : 500);
     }
     if (!socket.writable || this.closing) return;
-    this.server.handleUpgrade(req, socket, head, (ws) => this.accept(ws, info, authorizer, domainName));
+    this.server.handleUpgrade(req, socket, head, (ws) => {
+      upgraded();
+      this.accept(ws, info, authorizer, domainName);
+    });
   }
 
   private accept(socket: WebSocket, info: ConnectionInfo, authorizer: Record<string, unknown> | undefined, domainName: string): void {

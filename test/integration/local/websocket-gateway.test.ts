@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import net from 'node:net';
 import { WebSocket } from 'ws';
 import { createWsAuthorizerHandler } from '../../../lambdas/ws-authorizer';
 import type { LocalRuntime } from '../../../local/runtime';
@@ -15,20 +16,34 @@ import type { Authenticator } from '../../../src/ports/authenticator';
 import { startTestRuntime } from '../../support/local-runtime';
 
 // The real authorizer and websocket functions; only the credential check is the test's own
-// (users and tokens do not exist yet): token "good" proves user alice, "bad" proves nothing.
+// (users and tokens do not exist yet): token "good" proves user alice, "bad" proves nothing, and
+// "slow" proves user bob only once the test calls releaseSlow().
+let slowEntered: () => void = () => {};
+let releaseSlow: () => void = () => {};
 const testAuthenticator: Authenticator = {
   async authenticate({ query, headers }) {
     const token = query.token ?? headers['x-token'];
+    if (token === 'slow') {
+      await new Promise<void>((resolve) => {
+        releaseSlow = resolve;
+        slowEntered();
+      });
+      return { id: 'bob', kind: 'user', tenant: 'default_tenant' };
+    }
     return token === 'good' ? { id: 'alice', kind: 'user', tenant: 'default_tenant' } : undefined;
   },
 };
+const runtimeLog: string[] = [];
 
 let runtime: LocalRuntime;
 let documents: DynamoDBDocumentClient;
 let management: ApiGatewayManagementApiClient;
 
 beforeAll(async () => {
-  runtime = await startTestRuntime({ handlers: { wsAuthorizer: (settings) => createWsAuthorizerHandler(settings, [testAuthenticator]) as never } });
+  runtime = await startTestRuntime({
+    handlers: { wsAuthorizer: (settings) => createWsAuthorizerHandler(settings, [testAuthenticator]) as never },
+    log: (line) => runtimeLog.push(line),
+  });
   const { region, credentials, endpoints } = runtime.settings.aws;
   documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region, credentials, endpoint: endpoints!.dynamodb }));
   management = new ApiGatewayManagementApiClient({ region, credentials, endpoint: runtime.wsManagementUrl });
@@ -174,5 +189,30 @@ describe('WebSocket gateway → authorizer and websocket functions', () => {
     });
     client.socket.send('x'.repeat(128 * 1024 + 1));
     expect((await client.closed).code).toBe(1009);
+  });
+
+  it('survives a client that resets its connection while the authorizer runs', async () => {
+    const entered = new Promise<void>((resolve) => (slowEntered = resolve));
+    const url = new URL(runtime.wsUrl);
+    const raw = net.connect(Number(url.port), url.hostname);
+    raw.on('error', () => {});
+    raw.write(
+      `GET ${url.pathname}?token=slow HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${Buffer.alloc(16, 1).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
+    await entered;
+    raw.resetAndDestroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    releaseSlow();
+
+    // The runtime reported the reset instead of crashing, recorded no connection, and still serves.
+    const log = await eventually(async () => runtimeLog.join('\n'), (text) => /WebSocket upgrade: .*ECONNRESET/.test(text));
+    expect(log).toMatch(/WebSocket upgrade: .*ECONNRESET/);
+    expect(await connectionIdOf('bob')).toEqual([]);
+    const client = await connect('?token=good');
+    client.socket.send(JSON.stringify({ action: 'heartbeat' }));
+    expect(JSON.parse(await client.next())).toEqual({ action: 'heartbeat', ok: true });
+    client.socket.close(1000, 'bye');
+    await client.closed;
   });
 });
