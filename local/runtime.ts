@@ -303,6 +303,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     server.on('upgrade', (req, socket, head) => {
       const pathname = (req.url ?? '/').split('?')[0];
       if (pathname !== WS_PATH) {
+        socket.on('error', report('Upgrade on an unknown path'));
         socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
         return;
       }
