@@ -15,7 +15,8 @@
  * and the items those requests read or wrote (a transaction's items, a batch's requests).
  * The HTTP API's requests (the bench's polling) are not counted. In the same run, the round trip
  * of a bare PutItem on the same DynamoDB Local, so the engine's cost reads as a ratio. CPU time per
- * operation of this process (engine, fauxqs, HTTP API) and of the DynamoDB Local JVM (from /proc):
+ * operation of this process (engine, fauxqs, HTTP API, the events indexer: the engine's events go
+ * to its minimal store and to the events queue, as in the runtime) and of the DynamoDB Local JVM (from /proc):
  * on a shared machine these move much less with the load than wall time does.
  *
  *   npm run bench:engine
@@ -27,11 +28,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../adapters/aws-clients';
-import { DynamoEventStore } from '../adapters/dynamodb/event-store';
-import { DynamoModelStore } from '../adapters/dynamodb/model-store';
-import { DynamoOperationStore } from '../adapters/dynamodb/operation-store';
+import { AwsClients } from '../adapters/aws-clients';
 import { createEngine } from '../lambdas/support/engine-container';
 import type { HandlerSettings } from '../lambdas/support/settings';
 import { sweepTasks, createSweeperHandler } from '../lambdas/sweeper';
@@ -39,7 +36,6 @@ import { createTaskWorkerHandler, taskMessageHandlers } from '../lambdas/task-wo
 import { createWorkflowWorkerHandler, workflowMessageHandlers } from '../lambdas/workflow-worker';
 import { startLocalRuntime } from '../local/runtime';
 import type { LocalRuntime } from '../local/runtime';
-import { requireTable } from '../src/config/runtime-config';
 
 const { values: args } = parseArgs({
   options: {
@@ -98,9 +94,10 @@ function itemsOf(input: Record<string, unknown>): number {
   return Object.values(batch).reduce<number>((n, requests) => n + (Array.isArray(requests) ? requests.length : (requests.Keys?.length ?? 0)), 0);
 }
 
-function countingDocuments(settings: HandlerSettings): DynamoDBDocumentClient {
-  const raw = new DynamoDBClient({ region: settings.aws.region, credentials: settings.aws.credentials, endpoint: settings.aws.endpoints?.dynamodb });
-  raw.middlewareStack.add(
+/** Counts the requests each DynamoDB client sends (added to the raw client, so after combining). */
+function countRequests<T>(client: T): T {
+  if (!(client instanceof DynamoDBClient)) return client;
+  client.middlewareStack.add(
     (next, context) => async (args) => {
       const name = `${((context as { commandName?: string }).commandName ?? 'unknown').replace('Command', '')} ${itemKind(args.input as Record<string, unknown>)}`;
       counts.set(name, (counts.get(name) ?? 0) + 1);
@@ -109,19 +106,15 @@ function countingDocuments(settings: HandlerSettings): DynamoDBDocumentClient {
     },
     { step: 'deserialize', name: 'benchRequestCounter' },
   );
-  // As AwsClients builds it: the counter above sees the requests that reach DynamoDB Local.
-  return documentClient(raw, settings.aws);
+  return client;
 }
 
-/** The engine as the handlers build it, on counting clients (one engine per handler, like one Lambda each). */
+/**
+ * The engine exactly as the handlers build it (one per handler, like one Lambda each: the same
+ * stores, and events to both the minimal store and the events queue), on clients that count.
+ */
 function countedEngine(settings: HandlerSettings) {
-  const documents = countingDocuments(settings);
-  const operationsTable = requireTable(settings.config, 'operations');
-  return createEngine(settings, {
-    store: new DynamoModelStore({ client: documents, tableName: requireTable(settings.config, 'model') }),
-    operations: new DynamoOperationStore({ client: documents, tableName: operationsTable }),
-    events: new DynamoEventStore(documents, operationsTable),
-  });
+  return createEngine(settings, {}, new AwsClients(settings.aws, countRequests));
 }
 
 // ----- blueprint and REST -----

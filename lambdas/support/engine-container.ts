@@ -24,8 +24,8 @@ import { agentDispatcher } from './agents';
 import { cipherFor } from './secret-cipher';
 import type { HandlerSettings } from './settings';
 
-export function createEngine(settings: HandlerSettings, overrides: Partial<EngineDeps> = {}): Engine {
-  const clients = new AwsClients(settings.aws);
+/** `clients` may be given to observe the requests (the engine bench counts them). */
+export function createEngine(settings: HandlerSettings, overrides: Partial<EngineDeps> = {}, clients = new AwsClients(settings.aws)): Engine {
   const bucket = settings.config.buckets.resources;
   const operationsTable = requireTable(settings.config, 'operations');
   const queues = new SqsQueueSender(clients.sqs, settings.config.queues);
