@@ -7,7 +7,10 @@
  * | task | `X#<tenant>#<execution>` | `T#<task id>` | `DUE` / `<until, 15 digits>#<pk>#<task id>` while queued or running |
  * | wake-up | `W#<tenant>#<execution>` | `W` | `DUE` / `<at>#<pk>#W` |
  *
- * A task's spec is one JSON string attribute (`s`, written once); its state is in small attributes
+ * A task's spec is written once, as its JSON compressed with raw deflate (binary `z`: a segment's
+ * spec is often 5–10 KB of JSON, and every update of the task is billed, and in DynamoDB Local
+ * parsed, by the size of the whole item; items written before had it plain, in `s`, and are still
+ * read); its state is in small attributes
  * (`st` state, `a` attempt, `r` retries, `dn` string set of finished dependencies, `u` lease or
  * delay end; a segment's `stp` next step, `sb` attempt its step began at, `cnt` steps counted in
  * the header). Every transition is an UpdateItem conditional on the state and attempt it leaves.
@@ -15,6 +18,7 @@
  * `readBack`, which a combining client may answer with a read right after the write (safe for these
  * three: see docs/engine.md, "Request combining").
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
@@ -116,11 +120,20 @@ function headerFrom(item: Item): ExecutionHeader {
   };
 }
 
+function specItem(task: PersistedTask): { z: Uint8Array } {
+  return { z: deflateRawSync(JSON.stringify(task)) };
+}
+
+function specFrom(item: Item): PersistedTask {
+  const json = item.z instanceof Uint8Array ? inflateRawSync(item.z).toString('utf8') : (item.s as string);
+  return JSON.parse(json) as PersistedTask;
+}
+
 function taskFrom(item: Item): TaskRecord {
   const done = item.dn as Set<string> | undefined;
   return {
     id: (item.sk as string).slice(2),
-    spec: JSON.parse(item.s as string) as PersistedTask,
+    spec: specFrom(item),
     state: item.st as TaskState,
     done: done ? [...done] : [],
     attempt: (item.a as number | undefined) ?? 0,
@@ -239,7 +252,7 @@ export class DynamoOperationStore implements OperationStore {
 
   async putTasks(key: ExecutionKey, tasks: PersistedTask[]): Promise<void> {
     const pk = executionPk(key);
-    const items = tasks.map((task) => ({ PutRequest: { Item: { pk, sk: taskSk(task.id), s: JSON.stringify(task), st: 'waiting', a: 0, r: 0 } } }));
+    const items = tasks.map((task) => ({ PutRequest: { Item: { pk, sk: taskSk(task.id), ...specItem(task), st: 'waiting', a: 0, r: 0 } } }));
     const chunks: (typeof items)[] = [];
     for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
     // A few chunks in flight at once: a 13,000-task graph is ~520 requests.
