@@ -66,6 +66,9 @@ export const DEFAULT_HANDLERS: HandlerFactories = {
 };
 
 /** STRATUS_LOCAL_POLLER_CONCURRENCY (a positive integer), else 4. */
+/** How long a stop waits for the events queue to empty. */
+const EVENTS_DRAIN_MS = 10000;
+
 function defaultPollerConcurrency(): number {
   const value = Number(process.env.STRATUS_LOCAL_POLLER_CONCURRENCY);
   return Number.isInteger(value) && value > 0 ? value : 4;
@@ -273,10 +276,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       onError: (err, what) => report(`WebSocket ${what}`)(err),
     });
 
-    const pollers: SqsPoller[] = [];
+    const pollers: [QueueId, SqsPoller][] = [];
     if (options.pollers !== false) {
       for (const [id, queue] of Object.entries(QUEUES) as [QueueId, (typeof QUEUES)[QueueId]][]) {
-        pollers.push(
+        pollers.push([
+          id,
           new SqsPoller({
             client: sqs,
             queueUrl: resources.queues[id].url,
@@ -290,9 +294,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
             concurrency: options.pollerConcurrency?.[id] ?? (id === 'events' ? 1 : defaultPollerConcurrency()),
             onError: report(`${id} queue`),
           }),
-        );
+        ]);
       }
     }
+    const drainEvents = async (poller: SqsPoller) => {
+      if (!(await poller.drain(EVENTS_DRAIN_MS))) log(`Events still queued after ${EVENTS_DRAIN_MS / 1000} s: they are not indexed`);
+      await poller.stop();
+    };
     const schedules: Schedule[] = [];
     for (const definition of Object.values(FUNCTIONS)) {
       if (!('scheduleMinutes' in definition)) continue;
@@ -321,13 +329,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
       httpGateway(req, res);
     };
-    // Stop order (cleanups run in reverse): timers and pollers, then WebSockets ($disconnect
-    // still reaches DynamoDB), then the S3 snapshot, emulators and the server.
-    cleanups.push(() => wsGateway.close());
-    for (const poller of pollers) {
+    // Stop order (cleanups run in reverse): timers and the pollers that run workflows, then
+    // WebSockets ($disconnect still reaches DynamoDB), then the events poller (with a data folder,
+    // once every event sent so far is indexed: the emulator's queues do not survive a restart, the
+    // event store does), then the S3 snapshot, emulators and the server.
+    for (const [id, poller] of pollers) {
       poller.start();
-      cleanups.push(() => poller.stop());
+      if (id === 'events') cleanups.push(() => (dataDir ? drainEvents(poller) : poller.stop()));
     }
+    cleanups.push(() => wsGateway.close());
+    for (const [id, poller] of pollers) if (id !== 'events') cleanups.push(() => poller.stop());
     for (const schedule of schedules) {
       schedule.start();
       cleanups.push(() => schedule.stop());

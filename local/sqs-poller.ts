@@ -9,7 +9,7 @@
  * its own receive loop and invocation): in AWS, a busy queue is consumed by many concurrent
  * invocations, so handlers must not assume one batch at a time.
  */
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Message, MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import { invoke } from './lambda-invoker';
@@ -109,6 +109,22 @@ export class SqsPoller {
     this.abort = new AbortController();
     const concurrency = Math.max(1, Math.floor(this.options.concurrency ?? 1));
     this.loop = Promise.all(Array.from({ length: concurrency }, () => this.run()));
+  }
+
+  /**
+   * Waits (polling on) until the queue holds no message, visible, in flight or delayed, or until
+   * `timeoutMs` passed; true when it emptied. The emulator's queues live in memory, so a queue stopped
+   * with messages in it loses them.
+   */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const names = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const { Attributes } = await this.options.client.send(new GetQueueAttributesCommand({ QueueUrl: this.options.queueUrl, AttributeNames: [...names] }));
+      if (names.every((name) => Number(Attributes?.[name] ?? 0) === 0)) return true;
+      if (Date.now() >= end) return false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** Stops receiving and waits for the batches in hand to finish. */

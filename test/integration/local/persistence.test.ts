@@ -5,18 +5,30 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { AwsClients } from '../../../adapters/aws-clients';
+import { SqsQueueSender } from '../../../adapters/sqs/queue-sender';
 import { startLocalRuntime } from '../../../local/runtime';
+import { cloudifyEvent } from '../../../src/events/model';
+import { QueueEventSink } from '../../../src/events/pipeline/queue-sink';
 import type { LocalRuntime } from '../../../local/runtime';
 
 // A persistent runtime (its own DynamoDB Local with a database file) stopped and started again
-// on the same data folder keeps its DynamoDB items, its S3 objects and its admin password.
+// on the same data folder keeps its DynamoDB items, its S3 objects, its admin password and the
+// events sent before the stop.
 let dataDir: string | undefined;
+const folders: string[] = [];
 const running: LocalRuntime[] = [];
 
 afterAll(async () => {
   await Promise.all(running.map((runtime) => runtime.stop()));
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
 });
+
+async function newDataDir(): Promise<string> {
+  const folder = await mkdtemp(path.join(tmpdir(), 'stratus-persist-'));
+  folders.push(folder);
+  return folder;
+}
 
 async function start(): Promise<LocalRuntime> {
   const runtime = await startLocalRuntime({ port: 0, dataDir, scheduleMinutes: 0, logLevel: 'SILENT' });
@@ -34,7 +46,7 @@ function clients(runtime: LocalRuntime) {
 
 describe('persistence in the data folder', () => {
   it('keeps DynamoDB items, S3 objects and the admin password across a restart, and refuses a second runtime', async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'stratus-persist-'));
+    dataDir = await newDataDir();
     const first = await start();
     const table = first.resources.tables.model;
     const bucket = first.resources.buckets.resources;
@@ -61,5 +73,23 @@ describe('persistence in the data folder', () => {
     expect(object.Metadata).toEqual({ owner: 'admin' });
     c.documents.destroy();
     c.s3.destroy();
+  }, 60000);
+
+  it('indexes every event already sent before it stops (the emulated queue does not survive)', async () => {
+    dataDir = await newDataDir();
+    const first = await start();
+    const clients = new AwsClients(first.settings.aws);
+    const sink = new QueueEventSink(new SqsQueueSender(clients.sqs, first.settings.config.queues));
+    const scope = { tenant: 'default_tenant', executionId: 'ex-stop', workflowId: 'install', deploymentId: 'd1', blueprintId: 'b1' };
+    // Many small messages right before the stop: the events poller takes them one batch at a time.
+    const now = Date.now();
+    await Promise.all(Array.from({ length: 60 }, (_, i) => sink.emit([cloudifyEvent(scope, 'workflow_node_event', `event ${i}`, {}, new Date(now + i))])));
+    clients.destroy();
+    await first.stop();
+
+    const second = await start();
+    const query = { tenants: ['default_tenant'], types: [], filters: { execution_id: ['ex-stop'] }, sort: [], size: 1000, offset: 0 };
+    const { items } = await second.events.search(query);
+    expect(items.map((event) => event.message)).toEqual(Array.from({ length: 60 }, (_, i) => `event ${i}`));
   }, 60000);
 });
