@@ -15,8 +15,8 @@
  * and the items those requests read or wrote (a transaction's items, a batch's requests).
  * The HTTP API's requests (the bench's polling) are not counted. In the same run, the round trip
  * of a bare PutItem on the same DynamoDB Local, so the engine's cost reads as a ratio. CPU time per
- * operation of this process (engine, fauxqs, HTTP API, the events indexer: the engine's events go
- * to its minimal store and to the events queue, as in the runtime) and of the DynamoDB Local JVM (from /proc):
+ * operation of this process (engine, fauxqs, HTTP API, and the events indexer the engine's events
+ * go to, as in the runtime) and of the DynamoDB Local JVM (from /proc):
  * on a shared machine these move much less with the load than wall time does.
  *
  *   npm run bench:engine
@@ -75,10 +75,9 @@ function countedTotal(): number {
   return total;
 }
 
-/** What a request touched (for the breakdown): the execution header, tasks, events, or the model (node instances). */
+/** What a request touched (for the breakdown): the execution header, tasks, or the model (node instances). */
 function itemKind(input: Record<string, unknown>): string {
   const text = JSON.stringify(input.Key ?? input.TransactItems ?? input.RequestItems ?? input.ExpressionAttributeValues ?? {});
-  if (text.includes('"EV#')) return 'event';
   const header = text.includes('"#H"');
   const task = text.includes('"T#');
   if (header && task) return 'task+header';
@@ -111,7 +110,7 @@ function countRequests<T>(client: T): T {
 
 /**
  * The engine exactly as the handlers build it (one per handler, like one Lambda each: the same
- * stores, and events to both the minimal store and the events queue), on clients that count.
+ * stores, events to the events queue), on clients that count.
  */
 function countedEngine(settings: HandlerSettings) {
   return createEngine(settings, {}, new AwsClients(settings.aws, countRequests));

@@ -1,19 +1,17 @@
 /**
- * Builds the workflow engine from a handler's settings: the model store, the operation store and
- * the minimal event store on DynamoDB, the SQS sender, the operation registry with the built-in
+ * Builds the workflow engine from a handler's settings: the model store and the operation store on
+ * DynamoDB, the SQS sender, events to the events queue, the operation registry with the built-in
  * `stratus` plugin, the host agents over the WebSocket API (src/agents; none when the function
  * cannot reach the connections), and the engine settings
  * from STRATUS_* environment variables (src/workflows/engine/config.ts).
  */
 import { AwsClients } from '../../adapters/aws-clients';
-import { DynamoEventStore } from '../../adapters/dynamodb/event-store';
 import { DynamoModelStore } from '../../adapters/dynamodb/model-store';
 import { DynamoOperationStore } from '../../adapters/dynamodb/operation-store';
 import { S3FileStore } from '../../adapters/s3/file-store';
 import { SqsQueueSender } from '../../adapters/sqs/queue-sender';
 import { requireTable } from '../../src/config/runtime-config';
 import { QueueEventSink } from '../../src/events/pipeline/queue-sink';
-import { TeeEventSink } from '../../src/events/pipeline/tee-sink';
 import { OperationRegistry } from '../../src/operations/registry';
 import { Engine, engineConfigFromEnv } from '../../src/workflows/engine';
 import type { EngineDeps } from '../../src/workflows/engine';
@@ -29,10 +27,8 @@ export function createEngine(settings: HandlerSettings, overrides: Partial<Engin
   const bucket = settings.config.buckets.resources;
   const operationsTable = requireTable(settings.config, 'operations');
   const queues = new SqsQueueSender(clients.sqs, settings.config.queues);
-  // Events go to the engine's minimal store and, when the function may send there, to the events
-  // queue (indexed for GET /events and pushed to live subscribers).
-  const minimalStore = new DynamoEventStore(clients.documents, operationsTable);
-  const events = settings.config.queues.events ? new TeeEventSink([minimalStore, new QueueEventSink(queues)]) : minimalStore;
+  // Events go to the events queue: indexed for GET /events and pushed to live subscribers.
+  const events = new QueueEventSink(queues);
   const files = bucket ? new S3FileStore(clients.s3, bucket) : undefined;
   const store = new DynamoModelStore({ client: clients.documents, tableName: requireTable(settings.config, 'model'), files });
   // get_secret in operation inputs: the cipher is made on first use (only the task worker opens secrets).

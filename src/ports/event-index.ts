@@ -3,7 +3,7 @@
  * `npm start`): bulk writes from the indexer, searches from `GET /events`. Both adapters honour the
  * same semantics, described here once (reference/cloudify-rest-api.md, "Events and logs").
  *
- * src/ports/event-store.ts (EventSink) is the emitting side: emitters never see this port.
+ * src/ports/event-sink.ts (EventSink) is the emitting side: emitters never see this port.
  */
 import type { StoredEvent } from '../events/model';
 

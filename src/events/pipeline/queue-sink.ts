@@ -4,7 +4,7 @@
  * 256 KB message limit, and the indexer stores and streams them.
  */
 import type { StoredEvent } from '../model';
-import type { EventSink } from '../../ports/event-store';
+import type { EventSink } from '../../ports/event-sink';
 import type { QueueSender } from '../../ports/queues';
 import { EVENTS_MESSAGE_KIND } from './indexer';
 

@@ -22,7 +22,7 @@ import type { EventScope, StoredEvent } from '../../events/model';
 import type { AgentDispatcher } from '../../ports/agent-dispatcher';
 import type { FileStore } from '../../ports/file-store';
 import type { SecretReader } from '../../deployments/evaluation';
-import type { EventSink } from '../../ports/event-store';
+import type { EventSink } from '../../ports/event-sink';
 import type { ModelStore } from '../../ports/model-store';
 import type { ExecutionHeader, ExecutionKey, OperationStore, StartAs, TaskRecord } from '../../ports/operation-store';
 import type { QueueSender } from '../../ports/queues';

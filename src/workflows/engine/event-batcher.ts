@@ -1,17 +1,17 @@
 /**
- * Coalesces the engine's event writes: the events of the tasks one worker runs at the same time
- * (an SQS batch runs its messages concurrently) are written together, up to BATCH_SIZE per write,
- * instead of one write per emit. Every `emit` resolves only when its events are stored (or rejects
- * with the write's error), so a handler that awaits its emits never returns with events unwritten.
+ * Coalesces the engine's event sends: the events of the tasks one worker runs at the same time
+ * (an SQS batch runs its messages concurrently) go out together, up to BATCH_SIZE per send,
+ * instead of one send per emit. Every `emit` resolves only when its events are on the events queue
+ * (or rejects with the send's error), so a handler that awaits its emits never returns with events unsent.
  *
  * Each emit says how long its events may wait: a task's `task_started` may wait for its outcome's
  * events (one write for both when the operation is quick), the outcome's events go out after a
  * short window that lets concurrent tasks join.
  */
 import type { StoredEvent } from '../../events/model';
-import type { EventSink } from '../../ports/event-store';
+import type { EventSink } from '../../ports/event-sink';
 
-/** The event store writes 25 events per request; a full batch goes out at once. */
+/** A full batch (25 events: one queue message) goes out at once. */
 const BATCH_SIZE = 25;
 
 interface Waiter {

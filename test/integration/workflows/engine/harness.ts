@@ -1,13 +1,14 @@
 /**
  * A local runtime for engine tests: pollers on, short visibility timeouts and retry intervals,
  * the sweeper every second, and helpers to upload a blueprint, create a deployment, run a workflow
- * and read the execution's events from the engine's event store.
+ * and read the execution's events as the real events pipeline stored them (queue → indexer → the
+ * runtime's event store).
  */
 import { expect } from '@jest/globals';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { AwsClients } from '../../../../adapters/aws-clients';
-import { DynamoEventStore } from '../../../../adapters/dynamodb/event-store';
 import { DynamoModelStore } from '../../../../adapters/dynamodb/model-store';
 import { DynamoOperationStore } from '../../../../adapters/dynamodb/operation-store';
 import { SqsQueueSender } from '../../../../adapters/sqs/queue-sender';
@@ -31,7 +32,7 @@ export const ENGINE_ENV = {
 export interface Harness {
   runtime: LocalRuntime;
   rest: RestClient;
-  events: DynamoEventStore;
+  events: IndexedEvents;
   operations: DynamoOperationStore;
   /** The model store and the queues, as the handlers see them (for hand-made states and messages). */
   model: DynamoModelStore;
@@ -41,14 +42,7 @@ export interface Harness {
 
 export async function startHarness(options: LocalRuntimeOptions = {}, env: Record<string, string> = {}): Promise<Harness> {
   Object.assign(process.env, ENGINE_ENV, env);
-  // The engine writes its events to its own store; the events queue's indexer is not needed here
-  // (and needs an event store endpoint of its own), so it is replaced by one that leaves messages queued.
-  const runtime = await startTestRuntime({
-    visibilityTimeoutSeconds: 3,
-    scheduleMinutes: 1 / 60,
-    ...options,
-    handlers: { eventIndexer: () => async (event: { Records: { messageId: string }[] }) => ({ batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) }), ...options.handlers },
-  });
+  const runtime = await startTestRuntime({ visibilityTimeoutSeconds: 3, scheduleMinutes: 1 / 60, ...options });
   const raw = new DynamoDBClient({ region: runtime.settings.aws.region, credentials: runtime.settings.aws.credentials, endpoint: runtime.endpoints.dynamodb });
   const documents = DynamoDBDocumentClient.from(raw);
   const table = runtime.resources.tables.operations;
@@ -56,7 +50,7 @@ export async function startHarness(options: LocalRuntimeOptions = {}, env: Recor
   return {
     runtime,
     rest: new RestClient(runtime),
-    events: new DynamoEventStore(documents, table),
+    events: new IndexedEvents(runtime, clients),
     operations: new DynamoOperationStore({ client: documents, tableName: table }),
     model: new DynamoModelStore({ client: clients.documents, tableName: runtime.resources.tables.model }),
     queues: new SqsQueueSender(clients.sqs, runtime.settings.config.queues),
@@ -65,6 +59,35 @@ export async function startHarness(options: LocalRuntimeOptions = {}, env: Recor
       await runtime.stop();
     },
   };
+}
+
+/** The events the runtime's indexer stored, read once every event sent so far has been indexed. */
+export class IndexedEvents {
+  constructor(
+    private readonly runtime: LocalRuntime,
+    private readonly clients: AwsClients,
+  ) {}
+
+  /** Until the events queue holds nothing, queued, in flight or delayed, twice in a row. */
+  async drained(timeoutMs = 30000): Promise<void> {
+    const QueueUrl = this.runtime.resources.queues.events.url;
+    const names = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
+    const end = Date.now() + timeoutMs;
+    let empty = 0;
+    while (empty < 2) {
+      if (Date.now() > end) throw new Error('Timed out waiting for the events queue to drain');
+      const { Attributes } = await this.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: [...names] }));
+      empty = names.every((name) => Number(Attributes?.[name] ?? 0) === 0) ? empty + 1 : 0;
+      if (empty < 2) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** The execution's events and logs in time order (ties in the order they were stored). */
+  async forExecution(tenant: string, executionId: string): Promise<StoredEvent[]> {
+    await this.drained();
+    const query = { tenants: [tenant], types: [], filters: { execution_id: [executionId] }, sort: [], size: 1_000_000, offset: 0 };
+    return (await this.runtime.events.search(query)).items;
+  }
 }
 
 export const HEADER = `tosca_definitions_version: cloudify_dsl_1_4

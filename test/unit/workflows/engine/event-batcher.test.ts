@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { StoredEvent } from '../../../../src/events/model';
-import type { EventSink } from '../../../../src/ports/event-store';
+import type { EventSink } from '../../../../src/ports/event-sink';
 import { EventBatcher } from '../../../../src/workflows/engine/event-batcher';
 
 /** A sink that records each write (the batches), optionally failing them. */
