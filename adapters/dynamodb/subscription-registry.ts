@@ -3,13 +3,22 @@
  * `pk = SUB#<topic>`, `sk = CONNECTION#<id>`, so the indexer reads a topic's subscribers with one
  * query; gsi1 (`gsi1pk = SUBSCRIBER#<id>`) finds a connection's subscriptions to remove them all.
  * `expiresAt` (TTL) is the connection's own deadline.
+ *
+ * Per tenant, a marker (`pk = SUBSCRIBED#<tenant>`, `sk = TENANT`) holds the latest deadline of any
+ * subscription made there (`until`, epoch seconds; raised, never lowered). It is written before the
+ * subscription itself, so the indexer, which reads it first, can skip the per-topic queries of every
+ * tenant nobody follows (most batches) and still never miss a subscriber.
  */
-import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { topicKey } from '../../src/ports/subscriptions';
 import type { SubscriptionRegistry, Topic } from '../../src/ports/subscriptions';
 
 const CONNECTION = 'CONNECTION#';
+
+function markerKey(tenant: string) {
+  return { pk: `SUBSCRIBED#${encodeURIComponent(tenant)}`, sk: 'TENANT' };
+}
 
 export class DynamoDbSubscriptionRegistry implements SubscriptionRegistry {
   constructor(
@@ -18,6 +27,7 @@ export class DynamoDbSubscriptionRegistry implements SubscriptionRegistry {
   ) {}
 
   async subscribe(connectionId: string, topic: Topic, expiresAt: number): Promise<void> {
+    await this.raiseMarker(topic.tenant, expiresAt);
     const key = topicKey(topic);
     await this.documents.send(
       new PutCommand({
@@ -25,6 +35,34 @@ export class DynamoDbSubscriptionRegistry implements SubscriptionRegistry {
         Item: { pk: `SUB#${key}`, sk: `${CONNECTION}${connectionId}`, gsi1pk: `SUBSCRIBER#${connectionId}`, gsi1sk: key, connectionId, expiresAt },
       }),
     );
+  }
+
+  private async raiseMarker(tenant: string, until: number): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: markerKey(tenant),
+          UpdateExpression: 'SET #until = :until, expiresAt = :until',
+          ConditionExpression: 'attribute_not_exists(#until) OR #until < :until',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: { ':until': until },
+        }),
+      );
+    } catch (err) {
+      // Already as late or later: nothing to raise.
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+    }
+  }
+
+  async tenantsWithSubscribers(tenants: string[], now: number): Promise<Set<string>> {
+    const markers = await Promise.all(
+      [...new Set(tenants)].map(async (tenant) => {
+        const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: markerKey(tenant) }));
+        return { tenant, until: typeof Item?.until === 'number' ? Item.until : 0 };
+      }),
+    );
+    return new Set(markers.filter((marker) => marker.until > now).map((marker) => marker.tenant));
   }
 
   async unsubscribe(connectionId: string, topic: Topic): Promise<void> {

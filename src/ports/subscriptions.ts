@@ -17,6 +17,11 @@ export interface SubscriptionRegistry {
   unsubscribeAll(connectionId: string): Promise<void>;
   /** Connection ids following the topic. */
   subscribers(topic: Topic): Promise<string[]>;
+  /**
+   * Of `tenants`, those that may have subscriptions alive at `now` (epoch seconds): never leaves out
+   * a tenant that has one, so the indexer may skip looking up the topics of the others.
+   */
+  tenantsWithSubscribers(tenants: string[], now: number): Promise<Set<string>>;
 }
 
 export function topicKey(topic: Topic): string {

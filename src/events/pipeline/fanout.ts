@@ -74,6 +74,11 @@ export async function pushToSubscribers(deps: FanoutDeps, events: IndexedEvent[]
     }
   });
   if (byTopic.size === 0) return result;
+  // One read per tenant first: the topics of tenants nobody follows are not looked up.
+  const tenants = [...new Set([...byTopic.values()].map(({ topic }) => topic.tenant))];
+  const followed = await deps.subscriptions.tenantsWithSubscribers(tenants, Math.floor(Date.now() / 1000));
+  for (const [key, { topic }] of byTopic) if (!followed.has(topic.tenant)) byTopic.delete(key);
+  if (byTopic.size === 0) return result;
 
   // Each connection gets each event once, even when it follows both its deployment and its execution.
   const perConnection = new Map<string, Set<number>>();
