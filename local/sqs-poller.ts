@@ -96,6 +96,24 @@ export function failedIds(result: unknown, records: SQSRecord[]): Set<string> {
   return failed;
 }
 
+const COUNTS = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
+
+/**
+ * Waits (polling every 50 ms) until the queue holds no message, visible, in flight or delayed, on
+ * `checks` checks in a row, or until `timeoutMs` passed; true when it emptied.
+ */
+export async function waitForEmptyQueue(client: SQSClient, queueUrl: string, timeoutMs: number, checks = 1): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  let empty = 0;
+  for (;;) {
+    const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: [...COUNTS] }));
+    empty = COUNTS.every((name) => Number(Attributes?.[name] ?? 0) === 0) ? empty + 1 : 0;
+    if (empty >= checks) return true;
+    if (Date.now() >= end) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 export class SqsPoller {
   private running = false;
   private loop?: Promise<unknown>;
@@ -112,19 +130,11 @@ export class SqsPoller {
   }
 
   /**
-   * Waits (polling on) until the queue holds no message, visible, in flight or delayed, or until
-   * `timeoutMs` passed; true when it emptied. The emulator's queues live in memory, so a queue stopped
-   * with messages in it loses them.
+   * Waits, polling on, until the queue is empty or `timeoutMs` passed; true when it emptied. The
+   * emulator's queues live in memory, so a queue stopped with messages in it loses them.
    */
-  async drain(timeoutMs: number): Promise<boolean> {
-    const names = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const { Attributes } = await this.options.client.send(new GetQueueAttributesCommand({ QueueUrl: this.options.queueUrl, AttributeNames: [...names] }));
-      if (names.every((name) => Number(Attributes?.[name] ?? 0) === 0)) return true;
-      if (Date.now() >= end) return false;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  drain(timeoutMs: number): Promise<boolean> {
+    return waitForEmptyQueue(this.options.client, this.options.queueUrl, timeoutMs);
   }
 
   /** Stops receiving and waits for the batches in hand to finish. */

@@ -7,7 +7,6 @@
 import { expect } from '@jest/globals';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { AwsClients } from '../../../../adapters/aws-clients';
 import { DynamoModelStore } from '../../../../adapters/dynamodb/model-store';
 import { DynamoOperationStore } from '../../../../adapters/dynamodb/operation-store';
@@ -15,6 +14,7 @@ import { SqsQueueSender } from '../../../../adapters/sqs/queue-sender';
 import { executionStartMessage } from '../../../../src/executions/queue';
 import { newSystemExecution } from '../../../../src/executions/records';
 import type { LocalRuntime, LocalRuntimeOptions } from '../../../../local/runtime';
+import { waitForEmptyQueue } from '../../../../local/sqs-poller';
 import type { StoredEvent } from '../../../../src/events/model';
 import { startTestRuntime } from '../../../support/local-runtime';
 import { blueprintUpload, RestClient } from '../../../support/rest/client';
@@ -70,15 +70,8 @@ export class IndexedEvents {
 
   /** Until the events queue holds nothing, queued, in flight or delayed, twice in a row. */
   async drained(timeoutMs = 30000): Promise<void> {
-    const QueueUrl = this.runtime.resources.queues.events.url;
-    const names = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
-    const end = Date.now() + timeoutMs;
-    let empty = 0;
-    while (empty < 2) {
-      if (Date.now() > end) throw new Error('Timed out waiting for the events queue to drain');
-      const { Attributes } = await this.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: [...names] }));
-      empty = names.every((name) => Number(Attributes?.[name] ?? 0) === 0) ? empty + 1 : 0;
-      if (empty < 2) await new Promise((resolve) => setTimeout(resolve, 50));
+    if (!(await waitForEmptyQueue(this.clients.sqs, this.runtime.resources.queues.events.url, timeoutMs, 2))) {
+      throw new Error('Timed out waiting for the events queue to drain');
     }
   }
 
