@@ -14,6 +14,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import type { SQSEvent, ScheduledEvent } from 'aws-lambda';
+import { withoutSdkLogging } from '../adapters/aws-clients';
 import { combineRequestsFrom } from '../adapters/aws-settings';
 import type { AwsSettings } from '../adapters/aws-settings';
 import { createEventIndexerHandler } from '../lambdas/event-indexer';
@@ -225,7 +226,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     };
     const clientBase = { region: aws.region, credentials: aws.credentials };
     const dynamoDb = new DynamoDBClient({ ...clientBase, endpoint: endpoints.dynamodb });
-    const sqs = new SQSClient({ ...clientBase, endpoint: endpoints.sqs });
+    // The pollers' receives and deletes: no SDK logging, as for the handlers' clients.
+    const sqs = withoutSdkLogging(new SQSClient({ ...clientBase, endpoint: endpoints.sqs }));
     const s3 = new S3Client({ ...clientBase, endpoint: endpoints.s3, forcePathStyle: true });
     cleanups.push(async () => [dynamoDb, sqs, s3].forEach((client) => client.destroy()));
     const resources = await provision({ dynamoDb, sqs, s3 }, stage);
