@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { StoredEvent } from '../../../../src/events/model';
 import type { EventSink } from '../../../../src/ports/event-sink';
-import { EventBatcher } from '../../../../src/workflows/engine/event-batcher';
+import { EVENT_BATCH_SIZE, EventBatcher } from '../../../../src/workflows/engine/event-batcher';
 
 /** A sink that records each write (the batches), optionally failing them. */
 class RecordingSink implements EventSink {
@@ -46,10 +46,10 @@ describe('EventBatcher', () => {
     const sink = new RecordingSink();
     const batcher = new EventBatcher(sink);
     const start = Date.now();
-    await batcher.emit(events('x', 25), 10000);
+    await batcher.emit(events('x', EVENT_BATCH_SIZE), 10000);
     await batcher.emit([event('now')], 0);
     expect(Date.now() - start).toBeLessThan(2000);
-    expect(sink.writes.map((w) => w.length)).toEqual([25, 1]);
+    expect(sink.writes.map((w) => w.length)).toEqual([EVENT_BATCH_SIZE, 1]);
   });
 
   it('an empty emit writes nothing', async () => {
