@@ -66,10 +66,10 @@ export const DEFAULT_HANDLERS: HandlerFactories = {
   sweeper: (settings) => createSweeperHandler(settings),
 };
 
-/** STRATUS_LOCAL_POLLER_CONCURRENCY (a positive integer), else 4. */
 /** How long a stop waits for the events queue to empty. */
 const EVENTS_DRAIN_MS = 10000;
 
+/** STRATUS_LOCAL_POLLER_CONCURRENCY (a positive integer), else 4. */
 function defaultPollerConcurrency(): number {
   const value = Number(process.env.STRATUS_LOCAL_POLLER_CONCURRENCY);
   return Number.isInteger(value) && value > 0 ? value : 4;
