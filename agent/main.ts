@@ -1,5 +1,6 @@
 /**
- * `stratus-agent --manager URL --token TOKEN [--ws-url URL] [--data-dir DIR] [--ca FILE] [--proxy URL]`:
+ * `stratus-agent --manager URL --token TOKEN [--ws-url URL] [--data-dir DIR] [--ca FILE] [--proxy URL]
+ * [--heartbeat S] [--reconnect-max S]`:
  * runs the host agent in the foreground until SIGINT/SIGTERM. The token may also come from
  * STRATUS_AGENT_TOKEN (keeps it out of `ps`).
  */
@@ -27,13 +28,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('--ca <file>', 'also trust this CA certificate (PEM) for TLS')
     .option('--proxy <url>', 'HTTPS proxy (default: $HTTPS_PROXY)')
     .option('--heartbeat <seconds>', 'heartbeat interval', '60')
+    .option('--reconnect-max <seconds>', 'longest wait between reconnect attempts (exponential backoff from 1 s, full jitter)', '60')
     .exitOverride();
   try {
     program.parse(argv);
   } catch (err) {
     return (err as { exitCode?: number }).exitCode ?? 2;
   }
-  const options = program.opts<{ manager?: string; wsUrl?: string; token?: string; dataDir: string; ca?: string; proxy?: string; heartbeat: string }>();
+  const options = program.opts<{ manager?: string; wsUrl?: string; token?: string; dataDir: string; ca?: string; proxy?: string; heartbeat: string; reconnectMax: string }>();
   const token = options.token ?? process.env.STRATUS_AGENT_TOKEN;
   if (!token) {
     process.stderr.write('stratus-agent: --token (or STRATUS_AGENT_TOKEN) is required\n');
@@ -48,7 +50,20 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write('stratus-agent: --heartbeat must be between 0 and 600 seconds (API Gateway closes idle connections after 10 minutes)\n');
     return 2;
   }
-  const agent = new Agent({ wsUrl: options.wsUrl ?? defaultWsUrl(options.manager!), token, dataDir: path.resolve(options.dataDir), caFile: options.ca, proxy: options.proxy, heartbeatSeconds });
+  const reconnectMaxSeconds = Number(options.reconnectMax);
+  if (!Number.isFinite(reconnectMaxSeconds) || reconnectMaxSeconds < 1 || reconnectMaxSeconds > 3600) {
+    process.stderr.write('stratus-agent: --reconnect-max must be between 1 and 3600 seconds\n');
+    return 2;
+  }
+  const agent = new Agent({
+    wsUrl: options.wsUrl ?? defaultWsUrl(options.manager!),
+    token,
+    dataDir: path.resolve(options.dataDir),
+    caFile: options.ca,
+    proxy: options.proxy,
+    heartbeatSeconds,
+    backoffMaxMs: reconnectMaxSeconds * 1000,
+  });
   await agent.start();
   await new Promise<void>((resolve) => {
     const stop = () => {
