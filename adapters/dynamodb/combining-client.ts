@@ -26,6 +26,7 @@ import type { CancellationReason, DynamoDBClient } from '@aws-sdk/client-dynamod
 import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TranslateConfig, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { CommitQueue } from './commit-queue';
+import { cancellationReasons } from './errors';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Item = Record<string, unknown>;
@@ -91,10 +92,6 @@ function asTransactItem(command: unknown): TransactItem | undefined {
   if (command instanceof PutCommand) return { Put: input } as TransactItem;
   if (command instanceof DeleteCommand) return { Delete: input } as TransactItem;
   return undefined;
-}
-
-function reasonsOf(err: unknown): CancellationReason[] | undefined {
-  return err instanceof Error && err.name === 'TransactionCanceledException' ? (err as { CancellationReasons?: CancellationReason[] }).CancellationReasons : undefined;
 }
 
 export class CombiningDocumentClient extends DynamoDBDocumentClient {
@@ -180,7 +177,7 @@ export class CombiningDocumentClient extends DynamoDBDocumentClient {
     try {
       await super.send(new TransactWriteCommand({ TransactItems: batch.flatMap((group) => group.items) }));
     } catch (err) {
-      const reasons = reasonsOf(err);
+      const reasons = cancellationReasons(err) as CancellationReason[] | undefined;
       const total = batch.reduce((sum, group) => sum + group.items.length, 0);
       if (reasons?.length !== total) {
         await Promise.all(batch.map((group) => this.sendAlone(group)));

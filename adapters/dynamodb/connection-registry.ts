@@ -3,10 +3,10 @@
  * (`pk = CONNECTION#<id>`, `sk = CONNECTION`), indexed by principal on gsi1 so the manager can find
  * an agent's connection. `expiresAt` is the table's TTL attribute.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConnectionRecord, ConnectionRegistry } from '../../src/ports/connections';
+import { isConditionFailure } from './errors';
 
 const SORT_KEY = 'CONNECTION';
 
@@ -65,7 +65,7 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
       );
       return true;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(err)) return false;
       throw err;
     }
   }

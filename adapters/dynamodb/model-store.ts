@@ -55,10 +55,10 @@ import {
   parentBlockPartition,
   parentKey,
 } from './model-keys';
+import { backoff, cancellationReasons, isConditionFailure, withRetries } from './errors';
 
 /** Documents larger than this go to the file store (DynamoDB items are capped at 400 KB). */
 export const LARGE_DOCUMENT_BYTES = 350 * 1024;
-const RETRIES = 8;
 /** createMany: chunk transactions in flight at once. */
 const CREATE_PARALLEL = 4;
 
@@ -76,42 +76,6 @@ export interface DynamoModelStoreOptions {
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
-
-interface CancellationReason {
-  Code?: string;
-  Item?: Record<string, unknown>;
-}
-
-function errorName(err: unknown): string | undefined {
-  return err instanceof Error ? err.name : undefined;
-}
-
-function isRetryable(err: unknown): boolean {
-  const name = errorName(err);
-  if (name === 'TransactionConflictException' || name === 'ThrottlingException' || name === 'ProvisionedThroughputExceededException') return true;
-  if (name === 'TransactionCanceledException') {
-    const reasons = (err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
-    return reasons.some((reason) => reason.Code === 'TransactionConflict' || reason.Code === 'ThrottlingError') &&
-      !reasons.some((reason) => reason.Code === 'ConditionalCheckFailed');
-  }
-  return false;
-}
-
-function backoff(attempt: number): Promise<void> {
-  const ms = Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random());
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function withRetries<T>(action: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await action();
-    } catch (err) {
-      if (attempt >= RETRIES || !isRetryable(err)) throw err;
-      await backoff(attempt);
-    }
-  }
-}
 
 /** An attribute of an item returned inside an error (raw AttributeValue or already plain). */
 function rawString(item: Record<string, unknown> | undefined, name: string): string | undefined {
@@ -434,8 +398,8 @@ export class DynamoModelStore implements ModelStore {
     try {
       await withRetries(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
     } catch (err) {
-      if (errorName(err) !== 'TransactionCanceledException') throw err;
-      const reasons = (err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+      const reasons = cancellationReasons(err);
+      if (!reasons) throw err;
       const index = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
       if (index >= 0 && failures[index]) throw failures[index](reasons[index].Item !== undefined);
       throw err;
@@ -458,7 +422,7 @@ export class DynamoModelStore implements ModelStore {
     try {
       await withRetries(send);
     } catch (err) {
-      if (errorName(err) !== 'ConditionalCheckFailedException' || !failure) throw err;
+      if (!isConditionFailure(err) || !failure) throw err;
       throw failure((err as { Item?: Record<string, unknown> }).Item !== undefined);
     }
   }
@@ -601,7 +565,7 @@ export class DynamoModelStore implements ModelStore {
             return;
           } catch (err) {
             const stored = rawString((err as { Item?: Record<string, unknown> }).Item, 'at');
-            if (errorName(err) !== 'ConditionalCheckFailedException' || attempt > 5) throw err;
+            if (!isConditionFailure(err) || attempt > 5) throw err;
             // Another writer's clock is ahead: continue from its time.
             at = stored ?? (await this.readSequenceTime(pk)) ?? at;
           }

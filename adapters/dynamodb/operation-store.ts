@@ -36,6 +36,7 @@ import type {
 import { OPERATION_WAKE_PREFIX } from '../../src/config/resources';
 import type { PersistedTask } from '../../src/workflows/engine/persisted';
 import { readBack } from './combining-client';
+import { isConditionFailure, withRetries } from './errors';
 
 type Item = Record<string, unknown>;
 type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Item } };
@@ -58,32 +59,6 @@ function taskSk(id: string): string {
 
 function dueSk(until: number, pk: string, id: string): string {
   return `${String(Math.max(0, Math.floor(until))).padStart(15, '0')}#${pk}#${id}`;
-}
-
-function isConditionFailure(err: unknown): boolean {
-  const name = err instanceof Error ? err.name : '';
-  return name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException';
-}
-
-function isRetryable(err: unknown): boolean {
-  const name = err instanceof Error ? err.name : '';
-  if (name === 'TransactionConflictException' || name === 'ThrottlingException' || name === 'ProvisionedThroughputExceededException') return true;
-  if (name === 'TransactionCanceledException') {
-    const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-    return reasons.some((reason) => reason.Code === 'TransactionConflict' || reason.Code === 'ThrottlingError');
-  }
-  return false;
-}
-
-async function withRetries<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await work();
-    } catch (err) {
-      if (!isRetryable(err) || attempt >= 8) throw err;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
-    }
-  }
 }
 
 /** Runs a conditional write: true when it applied, false when its condition was false. */

@@ -13,6 +13,7 @@ import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand,
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { topicKey } from '../../src/ports/subscriptions';
 import type { SubscriptionRegistry, Topic } from '../../src/ports/subscriptions';
+import { isConditionFailure } from './errors';
 
 const CONNECTION = 'CONNECTION#';
 
@@ -51,7 +52,7 @@ export class DynamoDbSubscriptionRegistry implements SubscriptionRegistry {
       );
     } catch (err) {
       // Already as late or later: nothing to raise.
-      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      if (!isConditionFailure(err)) throw err;
     }
   }
 
