@@ -29,6 +29,7 @@ import { createWsAuthorizerHandler } from '../lambdas/ws-authorizer';
 import { FUNCTIONS, QUEUES, WEBSOCKET_ROUTES } from '../src/config/resources';
 import type { FunctionId, QueueId } from '../src/config/resources';
 import type { StratusConfig } from '../src/config/runtime-config';
+import { LOCAL_ENGINE_DEFAULTS } from '../src/workflows/engine/config';
 import { LocalEventStore } from '../adapters/local-event-store/store';
 import { adminCredentials } from './admin-credentials';
 import type { AdminCredentials } from './admin-credentials';
@@ -260,6 +261,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       localSecrets: { adminUsername: admin.username, adminPassword: admin.password, secretsKey: secretsKey.toString('base64') },
       localEvents: events,
       localAgentPackage: lazyAgentPackage(),
+      engineDefaults: LOCAL_ENGINE_DEFAULTS,
     };
     const factories = { ...DEFAULT_HANDLERS, ...options.handlers };
     const fn = <E, R>(id: FunctionId) => localFunction<E, R>(id, stage, aws.region, factories[id](settings) as Handler<E, R>);

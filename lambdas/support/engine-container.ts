@@ -45,7 +45,7 @@ export function createEngine(settings: HandlerSettings, overrides: Partial<Engin
     events,
     agents: agentDispatcher(settings, clients),
     registry: registerAgentOperations(new OperationRegistry(), { store, gateway, urls: { manager: settings.config.restUrl, ws: settings.config.wsUrl } }),
-    config: engineConfigFromEnv(process.env),
+    config: engineConfigFromEnv(process.env, settings.engineDefaults),
     files,
     secrets: secretReader,
     ...overrides,

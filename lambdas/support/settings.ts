@@ -9,6 +9,7 @@ import { configFromEnv } from '../../src/config/runtime-config';
 import type { Env, StratusConfig } from '../../src/config/runtime-config';
 import type { AgentPackageSource } from '../../src/ports/agent-package';
 import type { EventIndex } from '../../src/ports/event-index';
+import type { EngineConfig } from '../../src/workflows/engine/config';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 
@@ -33,6 +34,8 @@ export interface HandlerSettings {
    * Absent in Lambda (the agentPackages bucket holds it).
    */
   localAgentPackage?: AgentPackageSource;
+  /** Local runtime only: engine settings that differ from AWS's defaults (STRATUS_* variables still win). */
+  engineDefaults?: Partial<EngineConfig>;
 }
 
 export interface LocalSecrets {

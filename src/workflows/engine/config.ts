@@ -32,6 +32,13 @@ export interface EngineConfig {
    * steps) after its message arrived; past it, the rest goes through the tasks queue.
    */
   directRunSeconds: number;
+  /**
+   * Most direct runs one engine (one worker process) has going at once; operations started beyond
+   * it go through the tasks queue, to whichever worker takes them. In AWS the queue spreads a large
+   * fan-out over several Lambda invocations; the local runtime, one process, raises it
+   * (LOCAL_ENGINE_DEFAULTS), since there a queue hop only adds work.
+   */
+  maxDirectRuns: number;
   /** How long one message of a deployment deletion the REST API handed over deletes before the next message goes on. */
   deleteSliceSeconds: number;
 }
@@ -48,8 +55,12 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   queuedPollSeconds: 30,
   buildClaimSeconds: 120,
   directRunSeconds: 10,
+  maxDirectRuns: 32,
   deleteSliceSeconds: 60,
 };
+
+/** The local runtime's defaults where they differ from AWS's (an operator's STRATUS_* still wins). */
+export const LOCAL_ENGINE_DEFAULTS: Partial<EngineConfig> = { maxDirectRuns: 256 };
 
 const VARS: Record<keyof EngineConfig, string> = {
   maxRetries: 'STRATUS_TASK_RETRIES',
@@ -63,11 +74,13 @@ const VARS: Record<keyof EngineConfig, string> = {
   queuedPollSeconds: 'STRATUS_QUEUED_POLL',
   buildClaimSeconds: 'STRATUS_BUILD_CLAIM',
   directRunSeconds: 'STRATUS_DIRECT_RUN_BUDGET',
+  maxDirectRuns: 'STRATUS_MAX_DIRECT_RUNS',
   deleteSliceSeconds: 'STRATUS_DELETE_SLICE',
 };
 
-export function engineConfigFromEnv(env: Record<string, string | undefined>): EngineConfig {
-  const config = { ...DEFAULT_ENGINE_CONFIG };
+/** The settings from STRATUS_* variables, over `defaults` (the manager's, or the local runtime's on top). */
+export function engineConfigFromEnv(env: Record<string, string | undefined>, defaults: Partial<EngineConfig> = {}): EngineConfig {
+  const config = { ...DEFAULT_ENGINE_CONFIG, ...defaults };
   for (const [key, name] of Object.entries(VARS) as [keyof EngineConfig, string][]) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;

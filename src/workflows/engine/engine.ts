@@ -80,8 +80,6 @@ const STARTED_WINDOW_MS = 250;
  * hands its next step to the queue), so one invocation never holds a long stretch of the graph.
  */
 const DIRECT_RUN_DEPTH = 20;
-/** Most direct runs one engine has going at once; tasks started beyond it go through the queue. */
-const MAX_DIRECT_RUNS = 32;
 /**
  * Segments (persisted.ts): the steps' finished operations are added to the header at most this
  * often (the task item keeps how many it counted, so the completion adds the rest), and their
@@ -126,7 +124,7 @@ export class Engine {
   private readonly now: () => number;
   private readonly headers = new Map<string, { header: Promise<ExecutionHeader | undefined>; at: number }>();
   private readonly batcher: EventBatcher;
-  /** Direct runs going on in this engine (see MAX_DIRECT_RUNS). */
+  /** Direct runs going on in this engine (at most config.maxDirectRuns). */
   private directRuns = 0;
   /** Node instances this engine last wrote (version-checked writes skip their read when still current). */
   readonly instances: InstanceCache = new Map();
@@ -226,8 +224,8 @@ export class Engine {
     const dispatching = header?.status === 'running';
     const direct = dispatching && chain !== undefined && chain.depth < DIRECT_RUN_DEPTH && this.now() < chain.until;
     const next = chain && { depth: chain.depth + 1, until: chain.until };
-    // Decided just before each start write, while this engine runs fewer than MAX_DIRECT_RUNS.
-    const startAs = (inline: boolean) => this.startAs(inline, 1, direct && !inline && this.directRuns < MAX_DIRECT_RUNS);
+    // Decided just before each start write, while this engine runs fewer than config.maxDirectRuns.
+    const startAs = (inline: boolean) => this.startAs(inline, 1, direct && !inline && this.directRuns < this.deps.config.maxDirectRuns);
     await this.parallel(spec.dependents, async ([id, count, inline]) => {
       const result = await this.deps.operations.recordDependency(key, id, spec.id, count, dispatching && count === 1 ? startAs(inline) : null);
       if (!dispatching) return;
