@@ -75,11 +75,31 @@ function countedTotal(): number {
   return total;
 }
 
+type RawItem = Record<string, { S?: string } | undefined>;
+
+/** The sort keys a request names (its Key, its transaction's or batch's keys and items), without serializing it. */
+function sortKeys(input: Record<string, unknown>): string[] {
+  const keys: (RawItem | undefined)[] = [input.Key as RawItem | undefined];
+  for (const item of (input.TransactItems as Record<string, { Key?: RawItem; Item?: RawItem }>[] | undefined) ?? []) {
+    const action = item.Put ?? item.Update ?? item.Delete ?? item.ConditionCheck;
+    keys.push(action?.Key ?? action?.Item);
+  }
+  for (const requests of Object.values((input.RequestItems as Record<string, unknown> | undefined) ?? {})) {
+    if (Array.isArray(requests)) {
+      for (const request of requests as { PutRequest?: { Item: RawItem }; DeleteRequest?: { Key: RawItem } }[]) keys.push(request.PutRequest?.Item ?? request.DeleteRequest?.Key);
+    } else keys.push(...((requests as { Keys?: RawItem[] }).Keys ?? []));
+  }
+  const found = keys.map((key) => key?.sk?.S).filter((sk): sk is string => sk !== undefined);
+  // A Query names no key: its values say what it reads (a `T#` prefix, say).
+  if (found.length === 0) for (const value of Object.values((input.ExpressionAttributeValues as RawItem | undefined) ?? {})) if (value?.S !== undefined) found.push(value.S);
+  return found;
+}
+
 /** What a request touched (for the breakdown): the execution header, tasks, or the model (node instances). */
 function itemKind(input: Record<string, unknown>): string {
-  const text = JSON.stringify(input.Key ?? input.TransactItems ?? input.RequestItems ?? input.ExpressionAttributeValues ?? {});
-  const header = text.includes('"#H"');
-  const task = text.includes('"T#');
+  const keys = sortKeys(input);
+  const header = keys.includes('#H');
+  const task = keys.some((sk) => sk.startsWith('T#'));
   if (header && task) return 'task+header';
   if (header) return 'header';
   if (task) return 'task';
