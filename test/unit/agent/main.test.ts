@@ -1,14 +1,15 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { main } from '../../../agent/main';
 
 describe('stratus-agent command line', () => {
-  let stderr: jest.SpyInstance;
+  let stderr: ReturnType<typeof jest.spyOn>;
   beforeEach(() => {
     stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
   });
   afterEach(() => stderr.mockRestore());
 
   const base = ['node', 'stratus-agent', '--manager', 'http://127.0.0.1:1', '--token', 'T'];
-  const written = () => stderr.mock.calls.map((call) => String(call[0])).join('');
+  const written = () => stderr.mock.calls.map((call: unknown[]) => String(call[0])).join('');
 
   it.each(['0', '0.5', '3601', 'soon'])('refuses --reconnect-max %s with exit code 2 and says the range', async (value) => {
     expect(await main([...base, '--reconnect-max', value])).toBe(2);
