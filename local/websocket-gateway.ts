@@ -145,6 +145,8 @@ export class WebSocketGateway {
       if (!outcome.allowed) return rejectUpgrade(socket, outcome.statusCode);
       authorizer = outcome.context;
     }
+    // The client left while the authorizer ran: there is no connection to open.
+    if (!socket.writable) return;
     let answer: unknown;
     try {
       answer = await invoke(this.options.routeFunction, buildConnectEvent(info, authorizer, this.meta(domainName), this.request()));
@@ -156,7 +158,13 @@ export class WebSocketGateway {
     if (typeof statusCode === 'number' && (statusCode < 200 || statusCode > 299)) {
       return rejectUpgrade(socket, statusCode === 401 || statusCode === 403 ? statusCode : 500);
     }
-    if (!socket.writable || this.closing) return;
+    if (!socket.writable || this.closing) {
+      // $connect accepted a connection that is already gone (the client left, or the gateway is
+      // closing): $disconnect lets the route function forget it, as API Gateway would.
+      const event = buildDisconnectEvent(info, authorizer, 1006, 'Connection closed during $connect', this.meta(domainName), this.request());
+      await invoke(this.options.routeFunction, event).catch((err: unknown) => this.options.onError?.(err, '$disconnect'));
+      return;
+    }
     this.server.handleUpgrade(req, socket, head, (ws) => {
       upgraded();
       this.accept(ws, info, authorizer, domainName);

@@ -10,6 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import net from 'node:net';
 import { WebSocket } from 'ws';
+import { createWebSocketHandler } from '../../../lambdas/websocket';
 import { createWsAuthorizerHandler } from '../../../lambdas/ws-authorizer';
 import type { LocalRuntime } from '../../../local/runtime';
 import type { Authenticator } from '../../../src/ports/authenticator';
@@ -34,6 +35,9 @@ const testAuthenticator: Authenticator = {
   },
 };
 const runtimeLog: string[] = [];
+// When set, the next $connect of user bob holds after the real function recorded the connection,
+// until the test releases it (a client that leaves while $connect runs).
+let holdBobConnect: { entered: () => void; release: Promise<void> } | undefined;
 
 let runtime: LocalRuntime;
 let documents: DynamoDBDocumentClient;
@@ -41,7 +45,22 @@ let management: ApiGatewayManagementApiClient;
 
 beforeAll(async () => {
   runtime = await startTestRuntime({
-    handlers: { wsAuthorizer: (settings) => createWsAuthorizerHandler(settings, [testAuthenticator]) as never },
+    handlers: {
+      wsAuthorizer: (settings) => createWsAuthorizerHandler(settings, [testAuthenticator]) as never,
+      websocket: (settings) => {
+        const real = createWebSocketHandler(settings) as unknown as (event: { requestContext: { eventType: string; authorizer?: Record<string, unknown> } }, context: unknown) => Promise<unknown>;
+        return (async (event: Parameters<typeof real>[0], context: unknown) => {
+          const answer = await real(event, context);
+          const hold = holdBobConnect;
+          if (hold && event.requestContext.eventType === 'CONNECT' && JSON.stringify(event.requestContext.authorizer ?? {}).includes('bob')) {
+            holdBobConnect = undefined;
+            hold.entered();
+            await hold.release;
+          }
+          return answer;
+        }) as never;
+      },
+    },
     log: (line) => runtimeLog.push(line),
   });
   const { region, credentials, endpoints } = runtime.settings.aws;
@@ -205,14 +224,37 @@ describe('WebSocket gateway → authorizer and websocket functions', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     releaseSlow();
 
-    // The runtime reported the reset instead of crashing, recorded no connection, and still serves.
+    // The runtime reported the reset instead of crashing, kept no connection, and still serves.
     const log = await eventually(async () => runtimeLog.join('\n'), (text) => /WebSocket upgrade: .*ECONNRESET/.test(text));
     expect(log).toMatch(/WebSocket upgrade: .*ECONNRESET/);
-    expect(await connectionIdOf('bob')).toEqual([]);
+    expect(await eventually(() => connectionIdOf('bob'), (list) => list.length === 0)).toEqual([]);
     const client = await connect('?token=good');
     client.socket.send(JSON.stringify({ action: 'heartbeat' }));
     expect(JSON.parse(await client.next())).toEqual({ action: 'heartbeat', ok: true });
     client.socket.close(1000, 'bye');
     await client.closed;
+  });
+  it('forgets a connection whose client left while $connect ran ($disconnect runs for it)', async () => {
+    let entered: () => void = () => {};
+    let release: () => void = () => {};
+    const inConnect = new Promise<void>((resolve) => (entered = resolve));
+    holdBobConnect = { entered, release: new Promise<void>((resolve) => (release = resolve)) };
+    const slow = new Promise<void>((resolve) => (slowEntered = resolve));
+    const url = new URL(runtime.wsUrl);
+    const raw = net.connect(Number(url.port), url.hostname);
+    raw.on('error', () => {});
+    raw.write(
+      `GET ${url.pathname}?token=slow HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${Buffer.alloc(16, 2).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
+    await slow;
+    releaseSlow();
+    await inConnect;
+    // $connect has recorded the connection; the client goes away before the upgrade completes.
+    expect(await connectionIdOf('bob')).toHaveLength(1);
+    raw.resetAndDestroy();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    expect(await eventually(() => connectionIdOf('bob'), (list) => list.length === 0)).toEqual([]);
   });
 });
