@@ -161,9 +161,7 @@ export class WebSocketGateway {
     if (!socket.writable || this.closing) {
       // $connect accepted a connection that is already gone (the client left, or the gateway is
       // closing): $disconnect lets the route function forget it, as API Gateway would.
-      const event = buildDisconnectEvent(info, authorizer, 1006, 'Connection closed during $connect', this.meta(domainName), this.request());
-      await invoke(this.options.routeFunction, event).catch((err: unknown) => this.options.onError?.(err, '$disconnect'));
-      return;
+      return this.runDisconnect(info, authorizer, domainName, 1006, 'Connection closed during $connect');
     }
     this.server.handleUpgrade(req, socket, head, (ws) => {
       upgraded();
@@ -215,7 +213,12 @@ export class WebSocketGateway {
     clearTimeout(connection.idleTimer);
     clearTimeout(connection.lifetimeTimer);
     this.connections.delete(connection.info.connectionId);
-    const event = buildDisconnectEvent(connection.info, connection.authorizer, statusCode, reason, this.meta(connection.domainName), this.request());
+    await this.runDisconnect(connection.info, connection.authorizer, connection.domainName, statusCode, reason);
+  }
+
+  /** The route function's $disconnect; its failure is reported, not thrown. */
+  private async runDisconnect(info: ConnectionInfo, authorizer: Record<string, unknown> | undefined, domainName: string, statusCode: number, reason: string): Promise<void> {
+    const event = buildDisconnectEvent(info, authorizer, statusCode, reason, this.meta(domainName), this.request());
     try {
       await invoke(this.options.routeFunction, event);
     } catch (err) {

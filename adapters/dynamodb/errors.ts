@@ -9,7 +9,7 @@ export interface CancellationReason {
   Item?: Record<string, unknown>;
 }
 
-export function errorName(err: unknown): string | undefined {
+function errorName(err: unknown): string | undefined {
   return err instanceof Error ? err.name : undefined;
 }
 
@@ -38,7 +38,7 @@ export function isRetryable(err: unknown): boolean {
   return reasons.some((reason) => reason.Code === 'TransactionConflict' || reason.Code === 'ThrottlingError') && !reasons.some((reason) => reason.Code === 'ConditionalCheckFailed');
 }
 
-export const RETRIES = 8;
+const RETRIES = 8;
 
 /** A jittered wait that doubles from 5 ms up to 200 ms. */
 export function backoff(attempt: number): Promise<void> {

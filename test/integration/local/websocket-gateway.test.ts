@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { WebSocket } from 'ws';
 import { createWebSocketHandler } from '../../../lambdas/websocket';
@@ -141,6 +142,18 @@ async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean,
   }
 }
 
+/** A bare TCP upgrade request (no WebSocket client library), so the test can reset it at will. */
+function rawUpgrade(token: string): net.Socket {
+  const url = new URL(runtime.wsUrl);
+  const raw = net.connect(Number(url.port), url.hostname);
+  raw.on('error', () => {});
+  raw.write(
+    `GET ${url.pathname}?token=${token} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  return raw;
+}
+
 describe('WebSocket gateway → authorizer and websocket functions', () => {
   it('rejects the upgrade with 401 when the authorizer refuses the credentials', async () => {
     await expect(connect('?token=bad')).rejects.toThrow('HTTP 401');
@@ -212,13 +225,7 @@ describe('WebSocket gateway → authorizer and websocket functions', () => {
 
   it('survives a client that resets its connection while the authorizer runs', async () => {
     const entered = new Promise<void>((resolve) => (slowEntered = resolve));
-    const url = new URL(runtime.wsUrl);
-    const raw = net.connect(Number(url.port), url.hostname);
-    raw.on('error', () => {});
-    raw.write(
-      `GET ${url.pathname}?token=slow HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-        `Sec-WebSocket-Key: ${Buffer.alloc(16, 1).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-    );
+    const raw = rawUpgrade('slow');
     await entered;
     raw.resetAndDestroy();
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -240,13 +247,7 @@ describe('WebSocket gateway → authorizer and websocket functions', () => {
     const inConnect = new Promise<void>((resolve) => (entered = resolve));
     holdBobConnect = { entered, release: new Promise<void>((resolve) => (release = resolve)) };
     const slow = new Promise<void>((resolve) => (slowEntered = resolve));
-    const url = new URL(runtime.wsUrl);
-    const raw = net.connect(Number(url.port), url.hostname);
-    raw.on('error', () => {});
-    raw.write(
-      `GET ${url.pathname}?token=slow HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-        `Sec-WebSocket-Key: ${Buffer.alloc(16, 2).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-    );
+    const raw = rawUpgrade('slow');
     await slow;
     releaseSlow();
     await inConnect;
