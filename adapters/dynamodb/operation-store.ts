@@ -532,7 +532,7 @@ export class DynamoOperationStore implements OperationStore {
       UpdateExpression: `SET ${sets.join(', ')}`,
       // Step 0 of a task never advanced has no `stp` yet; `:held` is the attempt it must be at.
       ConditionExpression: `st = :running AND a = :held AND ${write.from === 0 ? '(attribute_not_exists(stp) OR stp = :from)' : 'stp = :from'}`,
-      ExpressionAttributeValues: { ...start.values, ':next': write.from + 1, ':sb': write.to.attempt, ':zero': 0, ':running': 'running', ':held': write.attempt, ':from': write.from, ...(counting ? { ':count': write.count } : {}) },
+      ExpressionAttributeValues: { ...start.values, ':next': write.step, ':sb': write.to.attempt, ':zero': 0, ':running': 'running', ':held': write.attempt, ':from': write.from, ...(counting ? { ':count': write.count } : {}) },
     };
     if (!counting) return conditional(() => this.send(new UpdateCommand(task)));
     return conditional(() =>
@@ -555,7 +555,7 @@ export class DynamoOperationStore implements OperationStore {
     );
   }
 
-  reschedule(key: ExecutionKey, taskId: string, attempt: number, retries: number, error: string, until: number | null): Promise<boolean> {
+  reschedule(key: ExecutionKey, taskId: string, attempt: number, retries: number, error: string, until: number | null, step?: { step: number; stepAttempt: number }): Promise<boolean> {
     const pk = executionPk(key);
     const due = until ?? Date.now();
     return conditional(() =>
@@ -563,9 +563,12 @@ export class DynamoOperationStore implements OperationStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk, sk: taskSk(taskId) },
-          UpdateExpression: 'SET st = :queued, a = :next, r = :r, err = :err, u = :u, gsi1pk = :due, gsi1sk = :dsk',
+          UpdateExpression: 'SET st = :queued, a = :next, r = :r, err = :err, u = :u, gsi1pk = :due, gsi1sk = :dsk' + (step ? ', stp = :stp, sb = :sb' : ''),
           ConditionExpression: 'st = :running AND a = :a',
-          ExpressionAttributeValues: { ':queued': 'queued', ':next': attempt + 1, ':r': retries, ':err': error, ':u': due, ':due': DUE, ':dsk': dueSk(due, pk, taskId), ':running': 'running', ':a': attempt },
+          ExpressionAttributeValues: {
+            ...{ ':queued': 'queued', ':next': attempt + 1, ':r': retries, ':err': error, ':u': due, ':due': DUE, ':dsk': dueSk(due, pk, taskId), ':running': 'running', ':a': attempt },
+            ...(step ? { ':stp': step.step, ':sb': step.stepAttempt } : {}),
+          },
         }),
       ),
     );

@@ -155,8 +155,11 @@ export interface OperationStore {
    * task's `counted` (one transaction, refused once the execution ended). False when stale.
    */
   advanceStep(write: StepWrite): Promise<boolean>;
-  /** running (at attempt) → queued at attempt+1 (a retry), delayed until `until` when given. */
-  reschedule(key: ExecutionKey, taskId: string, attempt: number, retries: number, error: string, until: number | null): Promise<boolean>;
+  /**
+   * running (at attempt) → queued at attempt+1 (a retry), delayed until `until` when given; `step`
+   * records the segment step being retried when the item is behind it (a skipped local step).
+   */
+  reschedule(key: ExecutionKey, taskId: string, attempt: number, retries: number, error: string, until: number | null, step?: { step: number; stepAttempt: number }): Promise<boolean>;
   /** Header running → cancelling; false when it is not running. */
   setHeaderStatus(key: ExecutionKey, from: HeaderStatus[], to: HeaderStatus, extra?: { outcome?: ExecutionHeader['outcome']; markFailedAt?: boolean; unbuilt?: boolean }): Promise<boolean>;
   /** Header back to running for a resume (next generation, error cleared). */
@@ -169,7 +172,10 @@ export interface StepWrite {
   key: ExecutionKey;
   taskId: string;
   attempt: number;
+  /** The step the item records now (the write is conditional on it). */
   from: number;
+  /** The step it moves to (usually from + 1; from + 2 after a local step 0 not recorded). */
+  step: number;
   to: StartAs;
   count: number;
 }

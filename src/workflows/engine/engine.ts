@@ -29,7 +29,7 @@ import type { QueueSender } from '../../ports/queues';
 import type { OperationRegistry } from '../../operations/registry';
 import type { OperationTask } from '../graph';
 import type { EngineConfig } from './config';
-import { applyInstanceWrites, planLocalSteps } from './local-steps';
+import { applyInstanceWrites, finalStates, mergeInstanceWrites, planLocalSteps } from './local-steps';
 import type { InstanceWrite } from './local-steps';
 import { EXECUTION_CHECK_KIND, TASK_RUN_KIND } from './messages';
 import type { TaskRunMessage } from './messages';
@@ -87,6 +87,14 @@ const DIRECT_RUN_DEPTH = 20;
  */
 const STEP_COUNT_INTERVAL_MS = 1000;
 const STEP_EMIT_WINDOW_MS = 100;
+/**
+ * Segments: the node-instance states a step sets are written with the next write that must happen
+ * anyway (runtime properties, the completion, a failure, a retry, a hand-off, a cancel), or once the
+ * next step has run this long, so a long operation shows its instance's state while it runs.
+ */
+const STATE_WRITE_DELAY_MS = 100;
+/** A local step 0 is not recorded on its own when at least this share of the lease is left (see advance). */
+const UNRECORDED_LEASE_SHARE = 0.95;
 
 /** Where a worker is in its chain of direct runs (see DIRECT_RUN_DEPTH). */
 export interface DirectRuns {
@@ -94,10 +102,18 @@ export interface DirectRuns {
   until: number;
 }
 
-/** A worker's run of one segment's steps: when it last counted steps in the header, its pending event writes. */
+/** A worker's run of one segment's steps (see runHeld). */
 interface SegmentRun {
+  /** When it last counted steps in the header. */
   countedAt: number;
+  /** Its event writes in flight. */
   written: Promise<void>[];
+  /** Node-instance states set by steps already run and not written yet (writeStates). */
+  states: Map<string, InstanceWrite>;
+  /** The last write of such states (one instance's writes go one after the other). */
+  statesWritten: Promise<void>;
+  /** The step the task item records (one behind the running step after an unrecorded local step 0). */
+  recorded: number;
 }
 
 /** How a step ended, for goOn: the outcome recorded, the instance writes it starts from, its events. */
@@ -278,22 +294,45 @@ export class Engine {
    */
   private async runHeld(key: ExecutionKey, held: TaskRecord, chain?: DirectRuns): Promise<void> {
     if (this.deps.abandonAfterClaim?.(held)) return;
-    const run: SegmentRun = { countedAt: this.now(), written: [] };
+    // A segment taken up at a later step (a recovery, a hand-off, a resume) first re-applies the
+    // states its earlier steps set: the worker that ran them may have died before writing them.
+    const earlier = held.step > 0 ? finalStates(Array.from({ length: held.step }, (_, i) => localStepsOf(held.spec, i)).flat()) : new Map<string, InstanceWrite>();
+    const run: SegmentRun = { countedAt: this.now(), written: [], states: earlier, statesWritten: Promise.resolve(), recorded: held.step };
     try {
       for (let record: TaskRecord | undefined = held; record; ) {
         const header = (await this.header(key, CLAIM_HEADER_MAX_AGE_MS))!;
         if (header.status !== 'running') {
           // Cancelling (or ended): do not start new work; the task stays unfinished for a resume
           // (a segment at its current step; the steps it finished count now).
+          await this.writeStates(key, run);
           await this.deps.operations.complete({ key, taskId: record.id, attempt: record.attempt, outcome: 'failed', operations: uncounted(record, record.step - 1), error: 'Not run: the execution was cancelled', failExecution: false, now: this.now() });
           return;
         }
-        const outcome = await this.attempt(header, record, run.written);
+        const timer = run.states.size ? setTimeout(() => void this.writeStates(key, run).catch(() => undefined), STATE_WRITE_DELAY_MS) : undefined;
+        let outcome: AttemptOutcome;
+        try {
+          outcome = await this.attempt(header, record, run.written, run.states);
+        } finally {
+          clearTimeout(timer);
+        }
         record = await this.finishAttempt(header, record, outcome, chain, run);
       }
     } finally {
-      await Promise.all(run.written);
+      await Promise.all([...run.written, run.statesWritten.catch(() => undefined)]);
     }
+  }
+
+  /**
+   * Writes the states a segment's steps set and has not written yet (after the writes already in
+   * flight, so one instance's versions follow each other). A failed write fails the next caller.
+   */
+  private writeStates(key: ExecutionKey, run: SegmentRun): Promise<void> {
+    if (run.states.size) {
+      const writes = run.states;
+      run.states = new Map();
+      run.statesWritten = run.statesWritten.then(() => applyInstanceWrites(this.deps.store, key.tenant, writes, this.instances, key.executionId));
+    }
+    return run.statesWritten;
   }
 
   /** A claim that did not apply: a duplicate, a stale attempt, or a redelivery after a crash past the completion. */
@@ -309,7 +348,7 @@ export class Engine {
    * a quick operation's outcome share its write (a long one shows as started meanwhile); the write
    * goes into `started`, awaited by the caller.
    */
-  private async attempt(header: ExecutionHeader, record: TaskRecord, started: Promise<void>[]): Promise<AttemptOutcome> {
+  private async attempt(header: ExecutionHeader, record: TaskRecord, started: Promise<void>[], unwritten?: Map<string, InstanceWrite>): Promise<AttemptOutcome> {
     const spec = record.spec;
     if (spec.kind === 'wait_for_agent') {
       const hostId = (spec.task as { host_id: string }).host_id;
@@ -347,7 +386,7 @@ export class Engine {
       if (sent === 'sent') return { kind: 'pending' };
       return { kind: 'retry', message: `No agent is connected for host ${task.call.host_id}: operation ${task.name} waits for it`, afterSeconds: null, recoverableError: true, logs: [] };
     }
-    return await runCentralOperation(this, header, stepAttempt(record), task);
+    return await runCentralOperation(this, header, stepAttempt(record), task, unwritten?.get(task.context_instance_id)?.state);
   }
 
   /** Event details of an operation (a segment's step: its own task id and attempt). */
@@ -393,7 +432,10 @@ export class Engine {
       const sendNow = delay <= this.deps.config.maxQueueDelaySeconds;
       const until = now + delay * 1000 + (sendNow ? this.deps.config.resendAfterSeconds * 1000 : 0);
       const error = outcome.message;
-      if (!(await this.deps.operations.reschedule(key, spec.id, record.attempt, record.retries + 1, error, until))) return void (await this.emit(events));
+      if (run) await this.writeStates(key, run);
+      // After an unrecorded local step 0 the item is a step behind: the retry records the step it retries.
+      const step = run && run.recorded !== record.step ? { step: record.step, stepAttempt: record.stepAttempt } : undefined;
+      if (!(await this.deps.operations.reschedule(key, spec.id, record.attempt, record.retries + 1, error, until, step))) return void (await this.emit(events));
       const retryLabel = `[retry ${record.retries + 1}${maxRetries < 0 ? '' : `/${maxRetries}`}]`;
       if (outcome.recoverableError) events.push(cloudifyEvent(scope, 'task_failed', `${label} failed: ${error} ${retryLabel}`, { ...details, error: { message: error, type: 'RecoverableError' } }));
       events.push(cloudifyEvent(scope, 'task_rescheduled', `${label} rescheduled in ${delay} seconds ${retryLabel}`, details));
@@ -411,6 +453,7 @@ export class Engine {
     const executionError = `Task failed '${task ? task.name : spec.id}' on node instance ${task ? task.context_instance_id : spec.task?.instance_id}: ${message}`;
     // The failed step counts as finished, with the segment's steps not counted yet.
     const operations = uncounted(record, record.step);
+    if (run) await this.writeStates(key, run);
     const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'failed', operations, error: message, failExecution: true, executionError, now });
     if (!applied) return void (await this.emit(events));
     await this.emit([...events, failed]);
@@ -429,10 +472,16 @@ export class Engine {
   private async goOn(header: ExecutionHeader, record: TaskRecord, done: StepDone, chain?: DirectRuns, run?: SegmentRun): Promise<TaskRecord | undefined> {
     const key = { tenant: header.tenant, executionId: header.executionId };
     const spec = record.spec;
+    const wroteProperties = done.initial.size > 0;
     const { writes, events: stepEvents } = planLocalSteps(this.scope(header), localStepsOf(spec, record.step), done.initial);
-    await applyInstanceWrites(this.deps.store, key.tenant, writes, this.instances, key.executionId);
+    const last = record.step + 1 >= stepCount(spec);
+    if (run) {
+      mergeInstanceWrites(run.states, writes);
+      // Runtime properties are written when their operation succeeds; states may wait (see STATE_WRITE_DELAY_MS).
+      if (last || wroteProperties) await this.writeStates(key, run);
+    } else await applyInstanceWrites(this.deps.store, key.tenant, writes, this.instances, key.executionId);
     const outcomeEvents = [...done.outcomeEvents, ...stepEvents];
-    if (record.step + 1 < stepCount(spec)) return this.advance(key, record, done.logs, outcomeEvents, chain, run);
+    if (!last) return this.advance(key, record, done.logs, outcomeEvents, chain, run);
     const operations = uncounted(record, record.step);
     const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: done.outcome, operations, error: done.error, failExecution: false, now: this.now() });
     if (!applied) return void (await this.emit(done.logs));
@@ -449,13 +498,25 @@ export class Engine {
    */
   private async advance(key: ExecutionKey, record: TaskRecord, logs: StoredEvent[], outcomeEvents: StoredEvent[], chain?: DirectRuns, run?: SegmentRun): Promise<TaskRecord | undefined> {
     const now = this.now();
-    const from = record.step;
+    const finished = record.step;
     const handOff = !run || now >= (chain?.until ?? now + this.deps.config.directRunSeconds * 1000);
-    const count = !run || handOff || now - run.countedAt >= STEP_COUNT_INTERVAL_MS ? uncounted(record, from) : 0;
+    const count = !run || handOff || now - run.countedAt >= STEP_COUNT_INTERVAL_MS ? uncounted(record, finished) : 0;
+    const leaseMs = this.deps.config.leaseSeconds * 1000;
+    if (run && !handOff && count === 0 && isLocalStep(record.spec, finished) && record.until !== null && record.until - now >= leaseMs * UNRECORDED_LEASE_SHARE) {
+      // A local step 0 only set states (not written yet): a worker lost before the next record
+      // runs it again, to no effect. The next step runs under the lease just taken.
+      const written = this.emit([...logs, ...outcomeEvents], STEP_EMIT_WINDOW_MS);
+      written.catch(() => undefined);
+      run.written.push(written);
+      return { ...record, step: finished + 1, stepAttempt: record.attempt, retries: 0, error: null };
+    }
+    if (handOff && run) await this.writeStates(key, run);
     // Going on here: the next step gets a full lease (a step may run most of one: runner.ts).
     const to = this.startAs(false, handOff ? record.attempt + 1 : record.attempt, !handOff);
-    const applied = await this.deps.operations.advanceStep({ key, taskId: record.id, attempt: record.attempt, from, to, count });
+    const from = run?.recorded ?? finished;
+    const applied = await this.deps.operations.advanceStep({ key, taskId: record.id, attempt: record.attempt, from, step: finished + 1, to, count });
     if (!applied) return void (await this.emit(logs));
+    if (run) run.recorded = finished + 1;
     const written = this.emit([...logs, ...outcomeEvents], handOff ? EMIT_WINDOW_MS : STEP_EMIT_WINDOW_MS);
     if (run) {
       written.catch(() => undefined);
@@ -463,7 +524,7 @@ export class Engine {
       if (count > 0) run.countedAt = now;
     } else await written;
     if (handOff) return void (await this.dispatchStarted(key, record.id, false, to.attempt));
-    const next: TaskRecord = { ...record, step: from + 1, stepAttempt: record.attempt, retries: 0, until: to.until, counted: record.counted + count, error: null };
+    const next: TaskRecord = { ...record, step: finished + 1, stepAttempt: record.attempt, retries: 0, until: to.until, counted: record.counted + count, error: null };
     // Fault injection: the worker dies with the next step recorded but not run (the lease ends, the sweeper recovers it).
     if (this.deps.abandonAfterStep?.(next)) return undefined;
     return next;

@@ -33,6 +33,26 @@ export function planLocalSteps(scope: EventScope, steps: LocalTask[], initial: M
   return { writes, events };
 }
 
+/** Adds `writes` to `into`: a later state replaces an earlier one, runtime properties accumulate. */
+export function mergeInstanceWrites(into: Map<string, InstanceWrite>, writes: Map<string, InstanceWrite>): void {
+  for (const [instanceId, write] of writes) {
+    const earlier = into.get(instanceId);
+    if (!earlier) {
+      into.set(instanceId, { ...write });
+      continue;
+    }
+    if (write.state !== undefined) earlier.state = write.state;
+    if (write.runtimeProperties) earlier.runtimeProperties = { ...earlier.runtimeProperties, ...write.runtimeProperties };
+  }
+}
+
+/** The last state each instance is set to by `steps` (no events: for re-applying states already announced). */
+export function finalStates(steps: LocalTask[]): Map<string, InstanceWrite> {
+  const writes = new Map<string, InstanceWrite>();
+  for (const step of steps) if (step.kind === 'set_state' && step.instance_id) writes.set(step.instance_id, { state: step.state });
+  return writes;
+}
+
 /**
  * The node instances an engine last wrote (or read for a graph), by `[<execution>#]<tenant>#<instance
  * id>` (bounded; see applyInstanceWrites). Remembered per execution: a version remembered from an

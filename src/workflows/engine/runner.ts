@@ -66,7 +66,11 @@ export async function agentInputs(engine: Engine, header: ExecutionHeader, task:
   }
 }
 
-export async function runCentralOperation(engine: Engine, header: ExecutionHeader, attempt: number, task: OperationTask): Promise<AttemptOutcome> {
+/**
+ * `unwrittenState`: the state a segment's earlier steps set on the operation's instance and have not
+ * written yet (engine.ts, STATE_WRITE_DELAY_MS); the context shows it instead of the stored one.
+ */
+export async function runCentralOperation(engine: Engine, header: ExecutionHeader, attempt: number, task: OperationTask, unwrittenState?: string): Promise<AttemptOutcome> {
   const logs: LogLine[] = [];
   const logger: OperationLogger = {
     debug: (message) => logs.push({ level: 'debug', message }),
@@ -113,7 +117,7 @@ export async function runCentralOperation(engine: Engine, header: ExecutionHeade
       },
       instance: async () => {
         const data = await instance();
-        return { id: data.id, node_id: data.node_id, host_id: data.host_id, state: data.state, runtime_properties: { ...data.runtime_properties, ...written } };
+        return { id: data.id, node_id: data.node_id, host_id: data.host_id, state: unwrittenState ?? data.state, runtime_properties: { ...data.runtime_properties, ...written } };
       },
       setRuntimeProperties: async (properties) => {
         written = { ...written, ...properties };

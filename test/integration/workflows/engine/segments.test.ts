@@ -10,6 +10,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createTaskWorkerHandler, taskMessageHandlers } from '../../../../lambdas/task-worker';
 import { createEngine } from '../../../../lambdas/support/engine-container';
+import { OperationRegistry } from '../../../../src/operations/registry';
 import type { TaskRecord } from '../../../../src/ports/operation-store';
 import type { OperationTask } from '../../../../src/workflows';
 import { isLocalStep, stepCount, stepOf } from '../../../../src/workflows/engine/persisted';
@@ -18,13 +19,15 @@ import type { Harness } from './harness';
 
 const LC = 'cloudify.interfaces.lifecycle';
 
-function blueprint(app: { create?: string; configure?: string; start?: string } = {}): string {
+type Lifecycle = { create?: string; configure?: string; start?: string };
+
+function blueprint(app: Lifecycle = {}, base: Lifecycle = {}): string {
   return `${HEADER}
 node_templates:
   base:
     type: cloudify.nodes.Root
     interfaces:
-      ${LC}: {create: stratus.ops.noop, configure: stratus.ops.noop, start: stratus.ops.noop, stop: stratus.ops.noop, delete: stratus.ops.noop}
+      ${LC}: {create: ${base.create ?? 'stratus.ops.noop'}, configure: stratus.ops.noop, start: stratus.ops.noop, stop: stratus.ops.noop, delete: stratus.ops.noop}
   app:
     type: cloudify.nodes.Root
     relationships: [{type: cloudify.relationships.depends_on, target: base}]
@@ -94,6 +97,47 @@ describe('segments', () => {
     expect(startedMessages('start').some((m) => m.includes('(attempt'))).toBe(false);
     expect(list.filter((e) => e.event_type === 'task_rescheduled' && e.node_instance_id === app)).toHaveLength(2);
     expect((await instances(h, 'retry')).every((i) => i.state === 'started')).toBe(true);
+  }, 120000);
+
+  it("the first operation after the segment's local step 0 counts its retries too (the retry records the step)", async () => {
+    h = await startHarness();
+    // base's initializing leads the segment as a local step 0, which is not recorded on its own.
+    await deploy(h, 'first', blueprint({}, { create: '{implementation: stratus.ops.fail, inputs: {times: 5}, max_retries: 1}' }));
+    const started = await run(h, 'first', 'install');
+    const done = await waitForEnd(h, started.id as string, 60000);
+    expect(done).toMatchObject({ status: 'failed', finished_operations: 1 });
+    expect(done.error).toContain('retries exhausted: 1/1');
+    const list = await events(h, started.id as string);
+    const base = (await instances(h, 'first')).find((i) => i.node_id === 'base')!.id as string;
+    const shown = list.filter((e) => e.event_type === 'task_started' && e.node_instance_id === base).map((e) => e.message);
+    expect(shown).toEqual([`'${LC}.create' started on ${base}`, `'${LC}.create' started on ${base} (attempt 2)`]);
+    // The states the segment set before the failure are written: base is being created.
+    expect(Object.fromEntries((await instances(h, 'first')).map((i) => [i.node_id, i.state]))).toEqual({ base: 'creating', app: 'uninitialized' });
+  }, 120000);
+
+  it("an operation's context shows its instance's state as the steps before it left it (not written yet)", async () => {
+    const seen: string[] = [];
+    const registry = new OperationRegistry().register('stratus.ops.probe_state', async (ctx) => {
+      seen.push(`${ctx.operation} ${(await ctx.instance()).state}`);
+    });
+    h = await startHarness({ handlers: { taskWorker: (settings) => createTaskWorkerHandler(settings, taskMessageHandlers(settings, createEngine(settings, { registry }))) } });
+    await deploy(h, 'probe', blueprint({ create: 'stratus.ops.probe_state', configure: 'stratus.ops.probe_state', start: 'stratus.ops.probe_state' }));
+    expect((await waitForEnd(h, (await run(h, 'probe', 'install')).id as string)).status).toBe('terminated');
+    expect(seen).toEqual([`${LC}.create creating`, `${LC}.configure configuring`, `${LC}.start starting`]);
+  }, 120000);
+
+  it('a step that runs long shows the states the steps before it set (written while it runs)', async () => {
+    const harness = (h = await startHarness());
+    await deploy(harness, 'long', blueprint({ create: '{implementation: stratus.ops.sleep, inputs: {seconds: 3}}' }));
+    const started = await run(harness, 'long', 'install');
+    // While app's create sleeps, base's chain (steps before it in the same segment) is done.
+    const seen = await waitFor('the states before the long step', async () => {
+      const states = new Map((await instances(harness, 'long')).map((i) => [i.node_id as string, i.state as string]));
+      return states.get('base') === 'started' && states.get('app') === 'creating' ? states : undefined;
+    }, 20000);
+    expect(seen.size).toBe(2);
+    expect((await waitForEnd(harness, started.id as string)).status).toBe('terminated');
+    expect((await instances(harness, 'long')).map((i) => i.state)).toEqual(['started', 'started']);
   }, 120000);
 
   it('cancel between steps ends the execution; resume goes on at the step it reached and counts nothing twice', async () => {
@@ -179,6 +223,8 @@ describe('segments', () => {
     expect(segment).toMatchObject({ state: 'succeeded', attempt: 2 });
     const list = await events(h, started.id as string);
     expect(list.some((e) => e.event_type === 'task_rescheduled' && e.operation === `${LC}.configure`)).toBe(true);
+    // base's states were set by steps the lost worker ran and had not written yet: the recovery wrote them.
+    expect(Object.fromEntries((await instances(h, 'lost')).map((i) => [i.node_id, i.state]))).toEqual({ base: 'started', app: 'started' });
   }, 150000);
 
   it('with no direct-run budget every step goes through the queue, also with every message delivered twice and out of order', async () => {
