@@ -54,6 +54,7 @@ function cases(table: string): Case[] {
     [`${table}: transaction of 1 conditional update`, transaction(1, conditionalUpdate)],
     [`${table}: transaction of 10 conditional updates`, transaction(10, conditionalUpdate)],
     [`${table}: transaction of 25 conditional updates`, transaction(25, conditionalUpdate)],
+    [`${table}: transaction of 10 conditional updates moving an index key`, transaction(10, (i) => ({ Update: { TableName: table, Key: key(i), UpdateExpression: 'SET x = :x, gsi1sk = :k', ConditionExpression: 'st = :w', ExpressionAttributeValues: { ':x': i, ':k': `${2000 + i}`, ':w': 'waiting' } } }))],
     [`${table}: transaction of 10 plain updates`, transaction(10, (i) => ({ Update: { TableName: table, Key: key(i), UpdateExpression: 'SET x = :x', ExpressionAttributeValues: { ':x': i } } }))],
     [`${table}: transaction of 10 conditional puts, small`, transaction(10, conditionalPut())],
     [`${table}: transaction of 10 conditional puts, 1.5 KB`, transaction(10, conditionalPut(bytes(1500)))],

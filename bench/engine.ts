@@ -23,6 +23,7 @@
  *   npm run bench:engine -- --hosts 10 --apps 100 --concurrent 10 --concurrent-hosts 2 --concurrent-apps 50
  *   npm run bench:engine -- --hosts 2 --apps 50 --concurrent 0 --poller-concurrency 8   (quick; 8 batches in flight per queue)
  *   npm run bench:engine -- --warmup 1000   (steady state: 1,000 app instances installed and uninstalled first, not counted)
+ *   npm run bench:engine -- --items   (also the items written and read per operation, by kind)
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -53,6 +54,8 @@ const { values: args } = parseArgs({
     'poller-concurrency': { type: 'string', default: '' },
     // false: every DynamoDB request goes alone, as in AWS (adapters/dynamodb/combining-client.ts).
     combine: { type: 'string', default: 'true' },
+    // Also prints, per run, the items written and read by kind (table, key prefix, update expression).
+    items: { type: 'boolean', default: false },
   },
 });
 const num = (name: keyof typeof args) => {
@@ -106,6 +109,22 @@ function itemKind(input: Record<string, unknown>): string {
   return 'model';
 }
 
+/** --items: items by kind (`<request or transaction action> <table> <sort key prefix> <update expression>`). */
+const itemTally = new Map<string, number>();
+function tally(label: string, n = 1): void {
+  itemTally.set(label, (itemTally.get(label) ?? 0) + n);
+}
+function tallyItems(command: string, input: Record<string, unknown>): void {
+  const table = (name: unknown) => String(name).replace(/^.*-(model|operations)$/, '$1');
+  const transaction = input.TransactItems as Record<string, { Key?: RawItem; Item?: RawItem; UpdateExpression?: string; TableName?: string }>[] | undefined;
+  for (const item of transaction ?? []) {
+    const [action, write] = Object.entries(item)[0];
+    tally(`transaction ${action} ${table(write.TableName)} ${(write.Key ?? write.Item)?.sk?.S?.slice(0, 2)} ${(write.UpdateExpression ?? '').slice(0, 40)}`);
+  }
+  if (transaction) return;
+  const tableName = input.TableName ?? Object.keys((input.RequestItems as object | undefined) ?? {})[0];
+  tally(`${command.replace('Command', '')} ${table(tableName)} ${sortKeys(input)[0]?.slice(0, 2)} ${String(input.UpdateExpression ?? '').slice(0, 40)}`, itemsOf(input));
+}
 function itemsOf(input: Record<string, unknown>): number {
   if (Array.isArray(input.TransactItems)) return input.TransactItems.length;
   const batch = input.RequestItems as Record<string, unknown[] | { Keys?: unknown[] }> | undefined;
@@ -117,11 +136,14 @@ function itemsOf(input: Record<string, unknown>): number {
 function countRequests<T>(client: T): T {
   if (!(client instanceof DynamoDBClient)) return client;
   client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = `${((context as { commandName?: string }).commandName ?? 'unknown').replace('Command', '')} ${itemKind(args.input as Record<string, unknown>)}`;
+    (next, context) => async (request) => {
+      const command = (context as { commandName?: string }).commandName ?? 'unknown';
+      const input = request.input as Record<string, unknown>;
+      const name = `${command.replace('Command', '')} ${itemKind(input)}`;
       counts.set(name, (counts.get(name) ?? 0) + 1);
-      itemsTouched += itemsOf(args.input as Record<string, unknown>);
-      return next(args);
+      itemsTouched += itemsOf(input);
+      if (args.items) tallyItems(command, input);
+      return next(request);
     },
     { step: 'deserialize', name: 'benchRequestCounter' },
   );
@@ -224,6 +246,8 @@ interface RunResult {
   /** Items those requests read or wrote (the items in transactions and batches). */
   items: number;
   byCommand: Map<string, number>;
+  /** --items: items by kind. */
+  byItem: Map<string, number>;
   load: number[];
   cpuMs: number;
   /** CPU time of the DynamoDB Local JVM over the run (undefined when not readable). */
@@ -245,6 +269,7 @@ function processCpuMs(pid: number | undefined): number | undefined {
 async function runWorkflow(rest: Rest, label: string, deployments: string[], workflow: string, javaPid?: number): Promise<RunResult> {
   counts.clear();
   itemsTouched = 0;
+  itemTally.clear();
   const cpu = process.cpuUsage();
   const javaCpu = processCpuMs(javaPid);
   const started = Date.now();
@@ -258,7 +283,7 @@ async function runWorkflow(rest: Rest, label: string, deployments: string[], wor
   await new Promise((resolve) => setTimeout(resolve, 500));
   for (const { execution } of ends) if (execution.status !== 'terminated') throw new Error(`${workflow} ${execution.id} ended ${execution.status}: ${execution.error}`);
   const operations = ends.reduce((n, { execution }) => n + (execution.finished_operations as number), 0);
-  return { label, executions: ids.length, operations, wallMs, requests: countedTotal(), items: itemsTouched, byCommand: new Map(counts), load: os.loadavg(), cpuMs: (used.user + used.system) / 1000, javaCpuMs: javaCpu !== undefined && javaCpuEnd !== undefined ? javaCpuEnd - javaCpu : undefined };
+  return { label, executions: ids.length, operations, wallMs, requests: countedTotal(), items: itemsTouched, byCommand: new Map(counts), byItem: new Map(itemTally), load: os.loadavg(), cpuMs: (used.user + used.system) / 1000, javaCpuMs: javaCpu !== undefined && javaCpuEnd !== undefined ? javaCpuEnd - javaCpu : undefined };
 }
 
 function report(result: RunResult): void {
@@ -271,6 +296,7 @@ function report(result: RunResult): void {
       `CPU: bench process ${(result.cpuMs / 1000).toFixed(1)} s = ${(result.cpuMs / result.operations).toFixed(2)} ms/op` +
       (result.javaCpuMs !== undefined ? `, DynamoDB Local ${(result.javaCpuMs / 1000).toFixed(1)} s = ${(result.javaCpuMs / result.operations).toFixed(2)} ms/op` : ''),
   );
+  for (const [kind, n] of [...result.byItem].sort((a, b) => b[1] - a[1])) console.log(`  ${(n / result.operations).toFixed(3)} items/op  ${kind}`);
 }
 
 async function barePutItem(runtime: LocalRuntime, samples: number): Promise<{ median: number; mean: number; p99: number }> {
