@@ -33,7 +33,7 @@ import { applyInstanceWrites, finalStates, mergeInstanceWrites, planLocalSteps }
 import type { InstanceWrite } from './local-steps';
 import { EXECUTION_CHECK_KIND, TASK_RUN_KIND } from './messages';
 import type { TaskRunMessage } from './messages';
-import { END_TASK, isLocalStep, localStepsOf, operationsThrough, ROLLBACK_END_TASK, runsInline, stepCount, stepOf } from './persisted';
+import { END_TASK, isLocalStep, localStepsOf, operationsThrough, releasesDependents, ROLLBACK_END_TASK, runsInline, stepCount, stepOf } from './persisted';
 import type { PersistedTask } from './persisted';
 import { agentInputs, runCentralOperation } from './runner';
 import type { AttemptOutcome } from './runner';
@@ -58,6 +58,8 @@ export interface EngineDeps {
   abandonAfterClaim?: (task: TaskRecord) => boolean;
   /** Fault injection for tests: called when a segment moved to its next step; returning true abandons the task there (a worker that died between steps). */
   abandonAfterStep?: (task: TaskRecord) => boolean;
+  /** Fault injection for tests: called after a task completed, before it releases its dependents; true makes the worker fail there. */
+  failBeforeRelease?: (task: TaskRecord) => boolean;
   /** Fault injection for tests: called while a build claim is held, before the tasks are written; a throw is a worker that crashed there. */
   faultDuringBuild?: (key: ExecutionKey) => void;
 }
@@ -254,6 +256,23 @@ export class Engine {
     });
   }
 
+  /**
+   * Releases a finished task's dependents again where that did not happen, and goes on through the
+   * dependents that finished too (up to DIRECT_RUN_DEPTH links): a worker that failed in a chain of
+   * direct runs (tasks without a message of their own) may have completed some of them without
+   * releasing theirs, and only the message that began the chain comes back. Reads only, unless a
+   * release is missing.
+   */
+  async releaseAgain(key: ExecutionKey, spec: PersistedTask, seen = new Set<string>(), depth = DIRECT_RUN_DEPTH): Promise<void> {
+    if (seen.has(spec.id)) return;
+    seen.add(spec.id);
+    const dependents = (await Promise.all(spec.dependents.map(([id]) => this.deps.operations.getTask(key, id)))).filter((task): task is TaskRecord => task !== undefined);
+    const unreleased = dependents.some((task) => !task.done.includes(spec.id) || (task.state === 'waiting' && task.done.length >= task.spec.dependencies.length));
+    if (unreleased) await this.release(key, spec);
+    if (depth === 0) return;
+    await this.parallel(dependents.filter(releasesDependents), (task) => this.releaseAgain(key, task.spec, seen, depth - 1));
+  }
+
   private async parallel<T>(items: T[], work: (item: T) => Promise<void>, width = 16): Promise<void> {
     for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(work));
   }
@@ -269,6 +288,7 @@ export class Engine {
     await this.emit(events);
     const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: 'succeeded', operations: 0, error: null, failExecution: false, now: this.now() });
     if (!applied) return;
+    if (this.deps.failBeforeRelease?.(record)) throw new Error(`Injected fault: the worker failed after completing ${spec.id}, before releasing its dependents`);
     if (spec.id === END_TASK) return this.lifecycle.finish(key, 'terminated');
     // A scale's rollback finished: the scale failed (its error is the header's).
     if (spec.id === ROLLBACK_END_TASK) return this.lifecycle.finish(key, 'failed');
@@ -339,7 +359,7 @@ export class Engine {
   private async afterLostClaim(key: ExecutionKey, message: TaskRunMessage): Promise<void> {
     const record = await this.deps.operations.getTask(key, message.task_id);
     if (!record || record.attempt !== message.attempt) return;
-    if (record.state === 'succeeded' || (record.state === 'failed' && record.spec.ignore_failure)) await this.release(key, record.spec);
+    if (releasesDependents(record)) await this.releaseAgain(key, record.spec);
     else if (record.state === 'failed') await this.requestCheck(key);
   }
 
@@ -486,6 +506,7 @@ export class Engine {
     const applied = await this.deps.operations.complete({ key, taskId: spec.id, attempt: record.attempt, outcome: done.outcome, operations, error: done.error, failExecution: false, now: this.now() });
     if (!applied) return void (await this.emit(done.logs));
     await this.emit([...done.logs, ...outcomeEvents]);
+    if (this.deps.failBeforeRelease?.(record)) throw new Error(`Injected fault: the worker failed after completing ${spec.id}, before releasing its dependents`);
     return void (await this.release(key, spec, chain));
   }
 

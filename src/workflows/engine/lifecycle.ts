@@ -22,7 +22,7 @@ import { WorkflowGraphError } from '../errors';
 import { buildCustomWorkflowGraph, CustomWorkflowError, customWorkflowMapping } from '../custom';
 import type { Engine } from './engine';
 import { rememberInstances } from './local-steps';
-import { agentOperation, operationCount, persistGraph } from './persisted';
+import { agentOperation, operationCount, persistGraph, releasesDependents } from './persisted';
 import { continueScaleRollback, prepareScaleBuild, scaleDryRunGraph, scaleSettled, settleScale } from './scale-run';
 
 /** How long one workflow-worker invocation spends deleting a deployment's records (its timeout is 300 s). */
@@ -84,13 +84,16 @@ export class ExecutionLifecycle {
       if (execution.data.resume && execution.data.status === 'pending') return this.resume(key, header);
       return this.endModelFromHeader(header);
     }
-    // running or cancelling: a redelivered start; make sure the roots were started.
+    // running or cancelling: a redelivered start; make sure the roots were started, and the roots
+    // that ran inline here released their dependents (the worker may have failed in between).
     if (execution.data.status === 'pending') await this.markStarted(key, execution, header.totalOperations);
     const tasks = await operations.listTasks(key);
     await this.engine.startRoots(
       key,
       tasks.filter((task) => task.state === 'waiting').map((task) => task.spec),
     );
+    const seen = new Set<string>();
+    for (const root of tasks.filter((task) => task.spec.dependencies.length === 0 && releasesDependents(task))) await this.engine.releaseAgain(key, root.spec, seen);
   }
 
   private async graphDeployment(tenant: string, deploymentId: string, executionId?: string): Promise<GraphDeployment> {

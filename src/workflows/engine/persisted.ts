@@ -21,6 +21,7 @@
  *   ready, every task has succeeded (or failed with ignore_failure) and the execution succeeded.
  */
 import type { GraphTask, MarkerTask, OperationTask, SendEventTask, SetStateTask, WaitForAgentTask, WorkflowGraph } from '../graph';
+import type { TaskRecord } from '../../ports/operation-store';
 import { topologicalOrder } from '../analysis';
 
 export const END_TASK = '__end__';
@@ -202,4 +203,9 @@ export function runsInline(task: PersistedTask): boolean {
 /** The persisted tasks that count as operations (total_operations). */
 export function operationCount(tasks: PersistedTask[]): number {
   return tasks.reduce((total, task) => total + operationsIn(task), 0);
+}
+
+/** A task whose dependents may go on: it succeeded, or failed with ignore_failure. */
+export function releasesDependents(record: Pick<TaskRecord, 'state' | 'spec'>): boolean {
+  return record.state === 'succeeded' || (record.state === 'failed' && record.spec.ignore_failure);
 }

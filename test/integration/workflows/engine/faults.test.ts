@@ -1,11 +1,17 @@
 /**
  * Fault injection on the real local runtime: (1) every queue message delivered twice, concurrently
  * and out of order; (2) a task worker that dies right after claiming an operation (the lease ends,
- * the sweeper recovers it). Executions still finish, every operation runs exactly once (the
- * task_started events are emitted only by a successful claim), and nothing is left active.
+ * the sweeper recovers it); (3) workers that fail after completing a task they ran without a message
+ * of its own (a direct run, an inline root), before releasing its dependents (the message that
+ * began the chain comes back and releases again). Executions still finish, every operation runs
+ * exactly once (the task_started events are emitted only by a successful claim), and nothing is
+ * left active.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createTaskWorkerHandler, taskMessageHandlers } from '../../../../lambdas/task-worker';
+import { createWorkflowWorkerHandler, workflowMessageHandlers } from '../../../../lambdas/workflow-worker';
+import { zipOf } from '../../../support/archives/build';
+import { blueprintUpload } from '../../../support/rest/client';
 import { createEngine } from '../../../../lambdas/support/engine-container';
 import type { TaskRecord } from '../../../../src/ports/operation-store';
 import { deploy, events, HEADER, instances, run, starts, startHarness, waitForEnd } from './harness';
@@ -68,4 +74,59 @@ describe('fault injection', () => {
     await installAndUninstall(h);
     expect(killed.size).toBe(4);
   }, 180000);
+
+  it('a worker that fails between completing a direct run and releasing its dependents: the message that began its chain releases them again', async () => {
+    const failed = new Set<string>();
+    // Each app's segment is a direct run of its host's worker (no message of its own): the first
+    // two fail right after their completion, before the end's sink hears of them.
+    const failBeforeRelease = (task: TaskRecord) => {
+      const direct = task.spec.kind === 'operation' && task.spec.task?.kind === 'operation' && task.spec.task.node_id === 'app';
+      if (!direct || failed.size >= 2 || failed.has(task.id)) return false;
+      failed.add(task.id);
+      return true;
+    };
+    h = await startHarness({ handlers: { taskWorker: (settings) => createTaskWorkerHandler(settings, taskMessageHandlers(settings, createEngine(settings, { failBeforeRelease }))) } });
+    await deploy(h, 'app', APP);
+    const started = await run(h, 'app', 'install');
+    const done = await waitForEnd(h, started.id as string, 90000);
+    expect(failed.size).toBe(2);
+    expect(done).toMatchObject({ status: 'terminated', finished_operations: 24 });
+    const counts = starts(await events(h, started.id as string));
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    expect((await instances(h, 'app')).every((i) => i.state === 'started')).toBe(true);
+  }, 180000);
+
+  it('a workflow worker that fails between running a root inline and releasing it: the redelivered start releases it', async () => {
+    let failed = 0;
+    // The workflow's event is a root with two dependents: it runs inline in the workflow worker.
+    const failBeforeRelease = (task: TaskRecord) => task.spec.kind === 'local' && task.spec.dependents.length === 2 && failed++ === 0;
+    h = await startHarness({ handlers: { workflowWorker: (settings) => createWorkflowWorkerHandler(settings, workflowMessageHandlers(settings, createEngine(settings, { failBeforeRelease }))) } });
+    const archive = zipOf({ 'bp/blueprint.yaml': FANOUT, 'bp/workflows/fanout.js': FANOUT_WORKFLOW });
+    await h.rest.ok('PUT', '/api/v3.1/blueprints/fanout', 201, blueprintUpload(archive));
+    await h.rest.ok('PUT', '/api/v3.1/deployments/fanout', 201, { body: { blueprint_id: 'fanout' } });
+    const created = await h.rest.list('/api/v3.1/executions?deployment_id=fanout&workflow_id=create_deployment_environment&_include_system_workflows=true');
+    expect((await waitForEnd(h, created.items[0].id as string)).status).toBe('terminated');
+    const started = await run(h, 'fanout', 'fanout');
+    const done = await waitForEnd(h, started.id as string, 90000);
+    expect(failed).toBe(1);
+    expect(done).toMatchObject({ status: 'terminated', finished_operations: 2 });
+    expect([...starts(await events(h, started.id as string)).values()]).toEqual([1, 1]);
+  }, 180000);
 });
+
+const FANOUT = `${HEADER}
+workflows:
+  fanout: workflows/fanout.js
+node_templates:
+  app:
+    type: cloudify.nodes.Root
+    capabilities: {scalable: {properties: {default_instances: 2}}}
+    interfaces:
+      cloudify.interfaces.lifecycle: {create: stratus.ops.noop}
+`;
+
+const FANOUT_WORKFLOW = `export default (wf) => {
+  const go = wf.event('go');
+  for (const app of wf.instancesOf('app')) wf.dependsOn(wf.operation(app, 'cloudify.interfaces.lifecycle.create'), go);
+};
+`;
