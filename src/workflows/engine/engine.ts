@@ -132,6 +132,12 @@ function uncounted(record: TaskRecord, through: number): number {
   return operationsThrough(record.spec, through) - record.counted;
 }
 
+/** The last state each instance got from a segment's steps before the one it is at (the states a lost worker may not have written). */
+function statesBefore(record: TaskRecord): Map<string, InstanceWrite> {
+  if (record.step === 0) return new Map();
+  return finalStates(Array.from({ length: record.step }, (_, i) => localStepsOf(record.spec, i)).flat());
+}
+
 /** The attempt shown for a task's current step (a segment's attempts count from the step's start). */
 function stepAttempt(record: { attempt: number; stepAttempt?: number }): number {
   return record.attempt - (record.stepAttempt ?? 1) + 1;
@@ -316,8 +322,7 @@ export class Engine {
     if (this.deps.abandonAfterClaim?.(held)) return;
     // A segment taken up at a later step (a recovery, a hand-off, a resume) first re-applies the
     // states its earlier steps set: the worker that ran them may have died before writing them.
-    const earlier = held.step > 0 ? finalStates(Array.from({ length: held.step }, (_, i) => localStepsOf(held.spec, i)).flat()) : new Map<string, InstanceWrite>();
-    const run: SegmentRun = { countedAt: this.now(), written: [], states: earlier, statesWritten: Promise.resolve(), recorded: held.step };
+    const run: SegmentRun = { countedAt: this.now(), written: [], states: statesBefore(held), statesWritten: Promise.resolve(), recorded: held.step };
     try {
       for (let record: TaskRecord | undefined = held; record; ) {
         const header = (await this.header(key, CLAIM_HEADER_MAX_AGE_MS))!;
@@ -586,6 +591,9 @@ export class Engine {
     const record = await this.deps.operations.getTask(key, taskId);
     if (!record || record.until === null || record.until > now) return false;
     if (!header || header.status === 'done') {
+      // A segment whose worker was lost after the execution ended (force-cancel, kill) is not taken
+      // up again: the states of the steps it recorded, which that worker may not have written, are.
+      if (header && record.state === 'running') await this.writeStatesOfEnded(key, statesBefore(record));
       await this.deps.operations.retire(key, taskId);
       return true;
     }
@@ -605,6 +613,17 @@ export class Engine {
     // The worker that claimed it vanished (or the agent never answered): a recoverable failure.
     await this.finishAttempt(header, record, { kind: 'retry', message: `The operation did not finish within its lease (its worker was lost or it timed out)`, afterSeconds: 0, recoverableError: true, logs: [] });
     return true;
+  }
+
+  /** Writes states one instance at a time, skipping instances deleted since (with their deployment). */
+  private async writeStatesOfEnded(key: ExecutionKey, states: Map<string, InstanceWrite>): Promise<void> {
+    for (const write of states) {
+      try {
+        await applyInstanceWrites(this.deps.store, key.tenant, new Map([write]), this.instances, key.executionId);
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+      }
+    }
   }
 
   newBuilderId(): string {

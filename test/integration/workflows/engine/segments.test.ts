@@ -227,6 +227,30 @@ describe('segments', () => {
     expect(Object.fromEntries((await instances(h, 'lost')).map((i) => [i.node_id, i.state]))).toEqual({ base: 'started', app: 'started' });
   }, 150000);
 
+  it('a worker lost between steps of an execution force-cancelled meanwhile: the sweeper retires the segment and writes the states of the steps it recorded', async () => {
+    const lost = new Set<string>();
+    const abandonAfterStep = (task: TaskRecord) => {
+      if (lost.size > 0 || stepName(task, task.step) !== `app ${LC}.configure`) return false;
+      lost.add(task.id);
+      return true;
+    };
+    const harness = (h = await startHarness({ handlers: { taskWorker: (settings) => createTaskWorkerHandler(settings, taskMessageHandlers(settings, createEngine(settings, { abandonAfterStep }))) } }, { STRATUS_OPERATION_LEASE: '2' }));
+    await deploy(harness, 'ended', blueprint());
+    const started = await run(harness, 'ended', 'install');
+    const id = started.id as string;
+    await waitFor('the worker to be lost', async () => (lost.size > 0 ? true : undefined));
+    await harness.rest.ok('POST', `/api/v3.1/executions/${id}`, 200, { body: { action: 'force-cancel' } });
+    expect((await waitForEnd(harness, id)).status).toBe('cancelled');
+    // The lease ends, the sweeper finds the execution ended: the segment is retired, not run on,
+    // and the states of the steps before the one it recorded are written.
+    const states = await waitFor('the states of the recorded steps', async () => {
+      const found = Object.fromEntries((await instances(harness, 'ended')).map((i) => [i.node_id, i.state]));
+      return found.base === 'started' ? found : undefined;
+    }, 30000);
+    expect(states).toEqual({ base: 'started', app: 'configuring' });
+    expect(starts(await events(harness, id)).get(`${await appId(harness, 'ended')} ${LC}.configure`)).toBeUndefined();
+  }, 150000);
+
   it('with no direct-run budget every step goes through the queue, also with every message delivered twice and out of order', async () => {
     h = await startHarness({ duplicateDelivery: true }, { STRATUS_DIRECT_RUN_BUDGET: '0' });
     await deploy(h, 'handoff', blueprint());
