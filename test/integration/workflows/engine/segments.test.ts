@@ -70,6 +70,19 @@ async function segmentOf(harness: Harness, executionId: string, instanceId: stri
   return running[0];
 }
 
+/**
+ * A runtime (lease 2 s) whose task worker dies once, right after recording a segment's move to the
+ * app's configure (the lease ends, the sweeper takes it from there); `lost` gets the task's id.
+ */
+function startLosingAtAppConfigure(lost: Set<string>): Promise<Harness> {
+  const abandonAfterStep = (task: TaskRecord) => {
+    if (lost.size > 0 || stepName(task, task.step) !== `app ${LC}.configure`) return false;
+    lost.add(task.id);
+    return true;
+  };
+  return startHarness({ handlers: { taskWorker: (settings) => createTaskWorkerHandler(settings, taskMessageHandlers(settings, createEngine(settings, { abandonAfterStep }))) } }, { STRATUS_OPERATION_LEASE: '2' });
+}
+
 async function expectEveryOperationOnce(harness: Harness, executionId: string, operations: number): Promise<void> {
   const counts = starts(await events(harness, executionId));
   expect(counts.size).toBe(operations);
@@ -205,13 +218,7 @@ describe('segments', () => {
 
   it('a worker lost between steps: the sweeper recovers the segment at the step it recorded', async () => {
     const lost = new Set<string>();
-    // The segment dies once right after recording its move to the app's configure.
-    const abandonAfterStep = (task: TaskRecord) => {
-      if (lost.size > 0 || stepName(task, task.step) !== `app ${LC}.configure`) return false;
-      lost.add(task.id);
-      return true;
-    };
-    h = await startHarness({ handlers: { taskWorker: (settings) => createTaskWorkerHandler(settings, taskMessageHandlers(settings, createEngine(settings, { abandonAfterStep }))) } }, { STRATUS_OPERATION_LEASE: '2' });
+    h = await startLosingAtAppConfigure(lost);
     await deploy(h, 'lost', blueprint());
     const started = await run(h, 'lost', 'install');
     const done = await waitForEnd(h, started.id as string, 90000);
@@ -229,12 +236,7 @@ describe('segments', () => {
 
   it('a worker lost between steps of an execution force-cancelled meanwhile: the sweeper retires the segment and writes the states of the steps it recorded', async () => {
     const lost = new Set<string>();
-    const abandonAfterStep = (task: TaskRecord) => {
-      if (lost.size > 0 || stepName(task, task.step) !== `app ${LC}.configure`) return false;
-      lost.add(task.id);
-      return true;
-    };
-    const harness = (h = await startHarness({ handlers: { taskWorker: (settings) => createTaskWorkerHandler(settings, taskMessageHandlers(settings, createEngine(settings, { abandonAfterStep }))) } }, { STRATUS_OPERATION_LEASE: '2' }));
+    const harness = (h = await startLosingAtAppConfigure(lost));
     await deploy(harness, 'ended', blueprint());
     const started = await run(harness, 'ended', 'install');
     const id = started.id as string;
