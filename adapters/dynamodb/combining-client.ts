@@ -177,7 +177,7 @@ export class CombiningDocumentClient extends DynamoDBDocumentClient {
     try {
       await super.send(new TransactWriteCommand({ TransactItems: batch.flatMap((group) => group.items) }));
     } catch (err) {
-      const reasons = cancellationReasons(err) as CancellationReason[] | undefined;
+      const reasons = cancellationReasons(err);
       const total = batch.reduce((sum, group) => sum + group.items.length, 0);
       if (reasons?.length !== total) {
         await Promise.all(batch.map((group) => this.sendAlone(group)));

@@ -3,11 +3,7 @@
  * write was refused, nothing changed), which are worth another try (throttling, a conflict with a
  * concurrent transaction), and the retry loop they share.
  */
-
-export interface CancellationReason {
-  Code?: string;
-  Item?: Record<string, unknown>;
-}
+import type { CancellationReason } from '@aws-sdk/client-dynamodb';
 
 function errorName(err: unknown): string | undefined {
   return err instanceof Error ? err.name : undefined;

@@ -566,7 +566,7 @@ export class DynamoOperationStore implements OperationStore {
           UpdateExpression: 'SET st = :queued, a = :next, r = :r, err = :err, u = :u, gsi1pk = :due, gsi1sk = :dsk' + (step ? ', stp = :stp, sb = :sb' : ''),
           ConditionExpression: 'st = :running AND a = :a',
           ExpressionAttributeValues: {
-            ...{ ':queued': 'queued', ':next': attempt + 1, ':r': retries, ':err': error, ':u': due, ':due': DUE, ':dsk': dueSk(due, pk, taskId), ':running': 'running', ':a': attempt },
+            ':queued': 'queued', ':next': attempt + 1, ':r': retries, ':err': error, ':u': due, ':due': DUE, ':dsk': dueSk(due, pk, taskId), ':running': 'running', ':a': attempt,
             ...(step ? { ':stp': step.step, ':sb': step.stepAttempt } : {}),
           },
         }),

@@ -33,7 +33,7 @@ import { applyInstanceWrites, finalStates, mergeInstanceWrites, planLocalSteps }
 import type { InstanceWrite } from './local-steps';
 import { EXECUTION_CHECK_KIND, TASK_RUN_KIND } from './messages';
 import type { TaskRunMessage } from './messages';
-import { END_TASK, isLocalStep, localStepsOf, operationsThrough, releasesDependents, ROLLBACK_END_TASK, runsInline, stepCount, stepOf } from './persisted';
+import { END_TASK, isLocalStep, localStepsOf, operationsThrough, readyButWaiting, releasesDependents, ROLLBACK_END_TASK, runsInline, stepCount, stepOf } from './persisted';
 import type { PersistedTask } from './persisted';
 import { agentInputs, runCentralOperation } from './runner';
 import type { AttemptOutcome } from './runner';
@@ -192,6 +192,14 @@ export class Engine {
     if (events.length) await this.batcher.emit(events, maxDelayMs);
   }
 
+  /** Emits without waiting: the write goes into `pending`, which the caller awaits before it lets go of the task. */
+  private emitLater(events: StoredEvent[], maxDelayMs: number, pending: Promise<void>[]): void {
+    const written = this.emit(events, maxDelayMs);
+    // Handled here so a failed write is not an unhandled rejection before the caller awaits it.
+    written.catch(() => undefined);
+    pending.push(written);
+  }
+
   // ----- starting tasks -----
 
   /**
@@ -273,7 +281,7 @@ export class Engine {
     if (seen.has(spec.id)) return;
     seen.add(spec.id);
     const dependents = (await Promise.all(spec.dependents.map(([id]) => this.deps.operations.getTask(key, id)))).filter((task): task is TaskRecord => task !== undefined);
-    const unreleased = dependents.some((task) => !task.done.includes(spec.id) || (task.state === 'waiting' && task.done.length >= task.spec.dependencies.length));
+    const unreleased = dependents.some((task) => !task.done.includes(spec.id) || readyButWaiting(task));
     if (unreleased) await this.release(key, spec);
     if (depth === 0) return;
     await this.parallel(dependents.filter(releasesDependents), (task) => this.releaseAgain(key, task.spec, seen, depth - 1));
@@ -384,10 +392,7 @@ export class Engine {
     if (isLocalStep(spec, record.step)) return { kind: 'succeeded', runtimeProperties: null, logs: [] };
     const task = stepOf(spec, record.step).task as OperationTask;
     const shown = stepAttempt(record);
-    const written = this.emit([cloudifyEvent(this.scope(header), 'task_started', `'${task.name}' started on ${task.context_instance_id}${shown > 1 ? ` (attempt ${shown})` : ''}`, this.details(task, record))], STARTED_WINDOW_MS);
-    // Handled here so a failed write is not an unhandled rejection before the caller awaits it.
-    written.catch(() => undefined);
-    started.push(written);
+    this.emitLater([cloudifyEvent(this.scope(header), 'task_started', `'${task.name}' started on ${task.context_instance_id}${shown > 1 ? ` (attempt ${shown})` : ''}`, this.details(task, record))], STARTED_WINDOW_MS, started);
     if (task.call.executor === 'host_agent') {
       // Intrinsic functions (get_secret, get_attribute...) are evaluated now, for this attempt only.
       const inputs = await agentInputs(this, header, task);
@@ -531,9 +536,7 @@ export class Engine {
     if (run && !handOff && count === 0 && isLocalStep(record.spec, finished) && record.until !== null && record.until - now >= leaseMs * UNRECORDED_LEASE_SHARE) {
       // A local step 0 only set states (not written yet): a worker lost before the next record
       // runs it again, to no effect. The next step runs under the lease just taken.
-      const written = this.emit([...logs, ...outcomeEvents], STEP_EMIT_WINDOW_MS);
-      written.catch(() => undefined);
-      run.written.push(written);
+      this.emitLater([...logs, ...outcomeEvents], STEP_EMIT_WINDOW_MS, run.written);
       return { ...record, step: finished + 1, stepAttempt: record.attempt, retries: 0, error: null };
     }
     if (handOff && run) await this.writeStates(key, run);
@@ -543,12 +546,11 @@ export class Engine {
     const applied = await this.deps.operations.advanceStep({ key, taskId: record.id, attempt: record.attempt, from, step: finished + 1, to, count });
     if (!applied) return void (await this.emit(logs));
     if (run) run.recorded = finished + 1;
-    const written = this.emit([...logs, ...outcomeEvents], handOff ? EMIT_WINDOW_MS : STEP_EMIT_WINDOW_MS);
+    const window = handOff ? EMIT_WINDOW_MS : STEP_EMIT_WINDOW_MS;
     if (run) {
-      written.catch(() => undefined);
-      run.written.push(written);
+      this.emitLater([...logs, ...outcomeEvents], window, run.written);
       if (count > 0) run.countedAt = now;
-    } else await written;
+    } else await this.emit([...logs, ...outcomeEvents], window);
     if (handOff) return void (await this.dispatchStarted(key, record.id, false, to.attempt));
     const next: TaskRecord = { ...record, step: finished + 1, stepAttempt: record.attempt, retries: 0, until: to.until, counted: record.counted + count, error: null };
     // Fault injection: the worker dies with the next step recorded but not run (the lease ends, the sweeper recovers it).
@@ -635,8 +637,7 @@ export class Engine {
     let started = 0;
     await this.parallel(tasks, async (record) => {
       const spec = record.spec;
-      const depsDone = record.done.length >= spec.dependencies.length;
-      const rerun = record.state === 'queued' || record.state === 'running' || (record.state === 'failed' && !spec.ignore_failure) || (record.state === 'waiting' && depsDone);
+      const rerun = record.state === 'queued' || record.state === 'running' || (record.state === 'failed' && !spec.ignore_failure) || readyButWaiting(record);
       if (!rerun) return;
       const to = this.startAs(spec, record.attempt + 1);
       const restarted = await this.deps.operations.startTask(key, spec.id, { state: record.state, attempt: record.attempt }, to);

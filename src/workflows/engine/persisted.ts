@@ -205,6 +205,11 @@ export function operationCount(tasks: PersistedTask[]): number {
   return tasks.reduce((total, task) => total + operationsIn(task), 0);
 }
 
+/** A task whose dependencies have all finished but that was not started (the start after the last one was lost). */
+export function readyButWaiting(record: Pick<TaskRecord, 'state' | 'spec' | 'done'>): boolean {
+  return record.state === 'waiting' && record.done.length >= record.spec.dependencies.length;
+}
+
 /** A task whose dependents may go on: it succeeded, or failed with ignore_failure. */
 export function releasesDependents(record: Pick<TaskRecord, 'state' | 'spec'>): boolean {
   return record.state === 'succeeded' || (record.state === 'failed' && record.spec.ignore_failure);
